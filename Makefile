@@ -1,0 +1,62 @@
+# pv_ops / Xen guest patch series and the harness that proves it.
+#
+#   make            main job: apply the series to the pinned tree, build the
+#                   guest kernel, boot it as a Xen domU under QEMU, run the
+#                   kselftests in it and print the summary
+#   make test       the project's own tests, then the main job (what CI runs)
+#
+# Useful variables: KSRC=/path/to/linux (default: the pinned tree, prepared
+# under out/src), OUT=, CACHE=, SUITES=, JOBS=. See README.md.
+
+include pin.env
+
+SHELL := /bin/bash
+OUT ?= $(CURDIR)/out
+CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pvops-series
+SUITES ?= timers x86
+FLAVOUR ?= x86_64-guest
+RUN_ID := $(shell date +%Y%m%d-%H%M%S)
+RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
+export OUT CACHE SUITES RUN_DIR KSRC
+
+S := $(CURDIR)/scripts
+# The tree to build: KSRC, or the pinned tree under out/src.
+TREE = $(shell $(S)/fetch-tree.sh)
+
+.PHONY: all main test selftest tree apply check-apply kernel clean distclean help
+
+all: main
+
+help:
+	@sed -n '3,10p' Makefile
+
+# Main job.
+main: kernel
+
+# Print the tree's path (preparing it when needed).
+tree:
+	@$(S)/fetch-tree.sh
+
+run-dir:
+	@mkdir -p $(RUN_DIR) && ln -sfn $(RUN_DIR) $(OUT)/last
+
+apply: run-dir
+	@t=$$($(S)/fetch-tree.sh) && APPLY_LOG=$(RUN_DIR)/apply.log $(S)/apply.sh "$$t"
+
+check-apply:
+	@t=$$($(S)/fetch-tree.sh) && $(S)/apply.sh --check "$$t"
+
+kernel: apply
+	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && $(S)/build-kernel.sh "$$t" $(FLAVOUR)
+
+# The project's own tests (no kernel build): fast.
+selftest:
+	@$(S)/run-tests.sh
+
+test: selftest main
+
+clean:
+	rm -rf $(OUT)/build $(OUT)/runs $(OUT)/last
+
+distclean:
+	rm -rf $(OUT)

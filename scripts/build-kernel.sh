@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Configure and build one kernel out of tree.
+#
+#   scripts/build-kernel.sh TREE FLAVOUR
+#
+# FLAVOUR names kconfig/FLAVOUR.config (e.g. x86_64-guest). The config is
+# kconfig/base.config + kconfig/FLAVOUR.config + the kselftest `config` files
+# of the suites in $SUITES, merged over allnoconfig with the tree's own
+# merge_config.sh. It is regenerated only when one of those inputs changes.
+# Output: $OUT/build/FLAVOUR (O= dir); the bzImage path is printed last.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || die "usage: scripts/build-kernel.sh TREE FLAVOUR"
+TREE=$1 FLAVOUR=$2
+frag=$TOP/kconfig/$FLAVOUR.config
+[ -f "$frag" ] || die "no kconfig fragment kconfig/$FLAVOUR.config"
+check_tree "$TREE" 2>/dev/null
+case $FLAVOUR in
+i386*) karch=i386 ;;
+*) karch=x86_64 ;;
+esac
+need make:make gcc:gcc flex:flex bison:bison bc:bc perl:perl \
+	/usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev \
+	ccache:ccache xz:xz-utils cpio:cpio
+
+O=$OUT/build/$FLAVOUR
+LOGDIR=${RUN_DIR:-$OUT/logs}
+mkdir -p "$O" "$LOGDIR"
+log=$LOGDIR/build-$FLAVOUR.log
+
+# Fragments: ours, then the selftests' (their =m become =y: we build no modules).
+frags=("$TOP/kconfig/base.config" "$frag")
+kst=$O/kselftest.config
+: >"$kst.new"
+for s in ${SUITES:-}; do
+	f=$TREE/tools/testing/selftests/$s/config
+	[ -f "$f" ] && sed 's/=m$/=y/' "$f" >>"$kst.new"
+done
+mv "$kst.new" "$kst"
+[ -s "$kst" ] && frags+=("$kst")
+
+key=$( { echo "$karch $(tree_version "$TREE") $TREE"; cat "${frags[@]}"; } | key_of)
+if [ ! -f "$O/.config" ] || [ "$(cat "$O/.pvci-config-key" 2>/dev/null)" != "$key" ]; then
+	say "configuring $FLAVOUR ($karch): $(printf '%s ' "${frags[@]#"$TOP"/}")"
+	rm -f "$O/.pvci-config-key"
+	(cd "$TREE" && ARCH=$karch scripts/kconfig/merge_config.sh -n -O "$O" "${frags[@]}") >"$log.config" 2>&1 ||
+		{ tail -n 20 "$log.config" >&2; die "merge_config.sh failed: see $log.config"; }
+	# Every value our own fragments ask for must be in the final config.
+	bad=$(sed -n 's/^Value requested for \(CONFIG_[A-Za-z0-9_]*\) not in final .config/\1/p' "$log.config" |
+		while read -r c; do grep -qhE "^(# )?$c[= ]" "$TOP/kconfig/base.config" "$frag" && echo "$c"; done || true)
+	[ -z "$bad" ] || die "kconfig/$FLAVOUR.config or base.config asks for values the tree did not take: $(echo $bad) (see $log.config)"
+	n=$(grep -c '^Value requested' "$log.config" || true)
+	[ "$n" -eq 0 ] || note "$n kselftest config requests not satisfied by this config (list in $log.config)"
+	echo "$key" >"$O/.pvci-config-key"
+fi
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$OUT")}
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-include_file_mtime,include_file_ctime,time_macros}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+cc=gcc
+command -v ccache >/dev/null && cc="ccache gcc"
+export KBUILD_BUILD_USER=pvci KBUILD_BUILD_HOST=pvci
+
+t0=$(now)
+say "building $FLAVOUR bzImage in $O (make -j$JOBS, CC=\"$cc\", log $log)"
+if ! make -C "$TREE" O="$O" ARCH="$karch" CC="$cc" -j"$JOBS" bzImage >"$log" 2>&1; then
+	grep -E 'error:|Error [0-9]|\*\*\*' "$log" | head -n 20 >&2
+	die "kernel build ($FLAVOUR) failed: see $log"
+fi
+t1=$(now)
+img=$O/arch/x86/boot/bzImage
+say "built $FLAVOUR in $((t1 - t0)) s: $img ($(($(stat -c %s "$img") / 1024)) KiB, $(cat "$O/include/config/kernel.release"))"
+echo "$((t1 - t0))" >"$O/.pvci-build-seconds"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Print the path of the kernel tree to build, preparing it if needed.
+#
+#   KSRC=/path   use that tree as it is (any 6.12.y tree, e.g. a stable git
+#                checkout); the series is applied to it in place.
+#   otherwise    extract the pinned tree into $OUT/src/linux from, in order:
+#                1. $DLCACHE/linux-$LINUX_VERSION.tar.xz (kernel.org tarball),
+#                   used only if its sha256 is LINUX_TARBALL_SHA256;
+#                2. Debian's $LINUX_SOURCE_PKG (/usr/src tarball if installed,
+#                   else downloaded into the cache without installing).
+# Progress goes to stderr; the tree path alone to stdout.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [ -n "${KSRC:-}" ]; then
+	check_tree "$KSRC"
+	cd "$KSRC" && pwd
+	exit 0
+fi
+
+tarball=
+korg=$DLCACHE/linux-$LINUX_VERSION.tar.xz
+if [ -f "$korg" ]; then
+	[ -n "$LINUX_TARBALL_SHA256" ] || die "$korg found but no sha256 is pinned for it: set LINUX_TARBALL_SHA256 in pin.env (or on the command line) to the value in kernel.org's sha256sums.asc"
+	sum=$(sha256sum "$korg" | cut -d' ' -f1)
+	[ "$sum" = "$LINUX_TARBALL_SHA256" ] || die "$korg: sha256 $sum does not match the pinned $LINUX_TARBALL_SHA256; remove the file or fix the pin"
+	tarball=$korg
+	origin="kernel.org tarball $korg (sha256 verified)"
+else
+	installed=/usr/src/$LINUX_SOURCE_PKG.tar.xz
+	if [ -f "$installed" ]; then
+		tarball=$installed
+		origin="$LINUX_SOURCE_PKG $(dpkg-query -W -f '${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null || echo '(unknown version)') from $installed"
+	else
+		deb=$(deb_download "$LINUX_SOURCE_PKG" "$LINUX_SOURCE_DEBVER")
+		x=$DLCACHE/$(basename "$deb" .deb)
+		if [ ! -f "$x/usr/src/$LINUX_SOURCE_PKG.tar.xz" ]; then
+			rm -rf "$x" && mkdir -p "$x"
+			dpkg-deb -x "$deb" "$x"
+		fi
+		tarball=$x/usr/src/$LINUX_SOURCE_PKG.tar.xz
+		origin="$(basename "$deb")"
+	fi
+fi
+
+tree=$OUT/src/linux
+stamp="$(readlink -f "$tarball") $(stat -c '%s %Y' "$tarball")"
+if [ ! -f "$tree/.pvci-source" ] || [ "$(cat "$tree/.pvci-source")" != "$stamp" ]; then
+	printf 'extracting %s into %s\n' "$origin" "$tree" >&2
+	rm -rf "$tree.new" "$tree"
+	mkdir -p "$tree.new"
+	tar -C "$tree.new" --strip-components=1 -xf "$tarball"
+	printf '%s\n' "$stamp" >"$tree.new/.pvci-source"
+	mv "$tree.new" "$tree"
+fi
+check_tree "$tree"
+printf '%s\n' "$tree"
