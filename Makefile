@@ -23,15 +23,25 @@ S := $(CURDIR)/scripts
 # The tree to build: KSRC, or the pinned tree under out/src.
 TREE = $(shell $(S)/fetch-tree.sh)
 
-.PHONY: all main test selftest tree apply check-apply kernel clean distclean help
+.PHONY: all main test selftest tree apply check-apply kernel kselftest images boot-pv boot-pvh run-dir clean distclean help
 
 all: main
 
 help:
 	@sed -n '3,10p' Makefile
 
-# Main job.
-main: kernel
+# Main job: apply, build, boot the PV domU, run the kselftests, summary.
+main: boot-pv
+
+kselftest: kernel
+	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && \
+	  $(S)/build-selftests.sh "$$t" $(FLAVOUR) $(OUT)/build/$(FLAVOUR)/kselftest_install
+
+images:
+	@$(S)/mk-dom0.sh >/dev/null && $(S)/mk-domu.sh >/dev/null
+
+boot-pv boot-pvh: boot-%: kselftest
+	@$(S)/run-guest.sh $(FLAVOUR) $*
 
 # Print the tree's path (preparing it when needed).
 tree:

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Boot Xen under QEMU (TCG) with Debian's dom0, create the domU and follow
+# the run stage by stage until the domU has shut down and dom0 is done.
+#
+#   scripts/boot.sh DOM0_IMG_DIR DOMU_KERNEL DOMU_DISK_IMG
+#
+# Environment: RUN_DIR (logs), GUEST_TYPE (pv|pvh, default pv), DOMU_NAME,
+# DOMU_CMDLINE_EXTRA (appended to the domU kernel command line),
+# DOMU_MEMORY (MiB), DOMU_VCPUS, TESTS_TIMEOUT (s, the tests stage).
+#
+# Logs in RUN_DIR: console.log (everything QEMU's serial port printed),
+# xen.log, dom0.log, guest.log (split from it), qemu.log, stages.log.
+# On a timeout, a crash or a panic: prints the stage's name and the tail of
+# the log that stage writes, and exits 1.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 3 ] || die "usage: scripts/boot.sh DOM0_IMG_DIR DOMU_KERNEL DOMU_DISK_IMG"
+D0=$1 KERNEL=$2 DISK=$3
+GUEST_TYPE=${GUEST_TYPE:-pv}
+DOMU_NAME=${DOMU_NAME:-pvci-$GUEST_TYPE}
+DOMU_MEMORY=${DOMU_MEMORY:-1024}
+DOMU_VCPUS=${DOMU_VCPUS:-2}
+RUN_DIR=${RUN_DIR:-$OUT/runs/boot-$(date +%Y%m%d-%H%M%S)}
+need qemu-system-x86_64:qemu-system-x86 cpio:cpio
+for f in "$D0/xen" "$D0/vmlinuz" "$D0/initrd.cpio" "$KERNEL" "$DISK"; do
+	[ -f "$f" ] || die "missing boot input: $f"
+done
+mkdir -p "$RUN_DIR"
+work=$RUN_DIR/boot-work
+rm -rf "$work" && mkdir -p "$work/pvci"
+
+# What dom0 runs: this run's domU, as a second cpio archive after dom0's own.
+cp "$KERNEL" "$work/pvci/bzImage"
+cat >"$work/pvci/run.env" <<EOF
+DOMU_NAME=$DOMU_NAME
+DOMU_DISK=/dev/vda
+EOF
+cat >"$work/pvci/domu.cfg" <<EOF
+name = "$DOMU_NAME"
+type = "$GUEST_TYPE"
+kernel = "/pvci/bzImage"
+cmdline = "root=/dev/xvda rw console=hvc0 loglevel=6 ${DOMU_CMDLINE_EXTRA:-}"
+memory = $DOMU_MEMORY
+vcpus = $DOMU_VCPUS
+disk = [ 'phy:/dev/vda,xvda,w' ]
+vif = [ 'bridge=xenbr0' ]
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+EOF
+cp "$work/pvci/domu.cfg" "$RUN_DIR/domu.cfg"
+(cd "$work" && find pvci | cpio -o -H newc --quiet) >"$work/run.cpio"
+cat "$D0/initrd.cpio" "$work/run.cpio" >"$work/dom0-initrd.cpio"
+
+console=$RUN_DIR/console.log
+: >"$console"
+xen_args="console=com1 com1=115200 dom0_mem=1536M,max:1536M loglvl=all guest_loglvl=all noreboot cpuidle=no max_cstate=0"
+dom0_args="console=hvc0 quiet rdinit=/init"
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt -m 3072 -smp 2
+	-display none -monitor none -no-reboot -nic none -serial "file:$console"
+	-kernel "$D0/xen" -append "$xen_args"
+	-initrd "$D0/vmlinuz $dom0_args,$work/dom0-initrd.cpio"
+	-drive "file=$DISK,if=virtio,format=raw,cache=unsafe")
+printf '%q ' "${qemu[@]}" >"$RUN_DIR/qemu.cmd"
+"${qemu[@]}" >"$RUN_DIR/qemu.log" 2>&1 &
+qpid=$!
+
+split_logs() {
+	tr -d '\r' <"$console" >"$work/console.txt" || true
+	grep -a '^(XEN)' "$work/console.txt" >"$RUN_DIR/xen.log" || true
+	sed -n 's/^\[domU\] //p' "$work/console.txt" >"$RUN_DIR/guest.log" || true
+	grep -av '^(XEN)\|^\[domU\] ' "$work/console.txt" >"$RUN_DIR/dom0.log" || true
+}
+cleanup() {
+	kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
+	split_logs
+	rm -f "$work/dom0-initrd.cpio" "$work/run.cpio"
+}
+trap cleanup EXIT
+
+# stage name | what ends it (ERE on the console) | timeout (s) | log to show
+stages=(
+	"xen-boot|^\(XEN\) \*\*\* LOADING DOMAIN 0|90|xen"
+	"dom0-up|^PVCI: stage dom0-up|150|dom0"
+	"xen-daemons|^PVCI: stage xen-daemons-up|90|dom0"
+	"xl-create|^PVCI: stage domu-created|90|dom0"
+	"domu-userspace|^\[domU\] PVCI-DOMU: stage userspace-up|${USERSPACE_TIMEOUT:-300}|guest"
+	"tests|^\[domU\] PVCI-DOMU: stage tests-done|${TESTS_TIMEOUT:-1200}|guest"
+	"domu-poweroff|^PVCI: stage domu-shutdown|${POWEROFF_TIMEOUT:-120}|guest"
+	"dom0-done|^PVCI: stage done|60|dom0"
+)
+# Fatal on sight, whatever the stage.
+fatal='^(\[domU\] )?.*Kernel panic - not syncing|^\(XEN\) .*(Panic on CPU|FATAL TRAP|Domain 0 crashed)|^PVCI: stage domu-shutdown reason=crash'
+
+fail() { # STAGE WHY LOG
+	split_logs
+	printf 'FAIL: stage %s: %s\n' "$1" "$2" | tee -a "$RUN_DIR/stages.log" >&2
+	printf -- '--- last lines of %s ---\n' "$RUN_DIR/$3.log" >&2
+	tail -n "${TAIL_LINES:-40}" "$RUN_DIR/$3.log" >&2
+	printf -- '--- all logs of this run: %s\n' "$RUN_DIR" >&2
+	exit 1
+}
+
+t_run=$(now)
+: >"$RUN_DIR/stages.log"
+for s in "${stages[@]}"; do
+	IFS='|' read -r name re limit logname <<<"$s"
+	t0=$(now)
+	while :; do
+		tr -d '\r' <"$console" >"$work/console.txt"
+		if grep -aEq "$fatal" "$work/console.txt"; then
+			what=$(grep -aE "$fatal" "$work/console.txt" | head -n1)
+			case $what in "[domU]"* | *reason=crash*) logname=guest ;; "(XEN)"*) logname=xen ;; *) logname=dom0 ;; esac
+			fail "$name" "fatal: $what" "$logname"
+		fi
+		grep -aEq "$re" "$work/console.txt" && break
+		kill -0 "$qpid" 2>/dev/null || fail "$name" "QEMU exited (see $RUN_DIR/qemu.log)" "$logname"
+		[ $(($(now) - t0)) -lt "$limit" ] || fail "$name" "timed out after ${limit} s" "$logname"
+		sleep 1
+	done
+	printf 'stage %-15s %4d s\n' "$name" $(($(now) - t0)) | tee -a "$RUN_DIR/stages.log"
+done
+reason=$(sed -n 's/^PVCI: stage domu-shutdown reason=\([a-z_]*\).*/\1/p' "$work/console.txt" | tail -n1)
+printf 'boot: %s domU shut down (reason: %s); whole run %d s; logs in %s\n' \
+	"$GUEST_TYPE" "$reason" $(($(now) - t_run)) "$RUN_DIR" | tee -a "$RUN_DIR/stages.log"
+echo "$reason" >"$RUN_DIR/domu-shutdown-reason"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Build and install the kselftest suites in $SUITES from the patched tree,
+# against the headers of the kernel built in $OUT/build/FLAVOUR.
+#
+#   scripts/build-selftests.sh TREE FLAVOUR DEST
+#
+# DEST receives kselftest's install layout (run_kselftest.sh, kselftest-list.txt,
+# one directory per suite). Objects go to $OUT/build/FLAVOUR/kselftest.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 3 ] || die "usage: scripts/build-selftests.sh TREE FLAVOUR DEST"
+TREE=$1 FLAVOUR=$2 DEST=$3
+O=$OUT/build/$FLAVOUR
+[ -f "$O/.config" ] || die "$O has no kernel config: build the kernel first"
+# The x86 suite builds 32-bit programs too when a multilib compiler exists.
+need /usr/lib/gcc/x86_64-linux-gnu/12/32/crtbegin.o:gcc-multilib rsync:rsync
+LOGDIR=${RUN_DIR:-$OUT/logs}
+mkdir -p "$LOGDIR"
+log=$LOGDIR/build-kselftest-$FLAVOUR.log
+t0=$(now)
+say "building kselftests ($SUITES) into $DEST (log $log)"
+make -C "$TREE" O="$O" -j"$JOBS" headers >"$log" 2>&1 || die "make headers failed: see $log"
+rm -rf "$DEST"
+make -C "$TREE/tools/testing/selftests" O="$O" -j"$JOBS" TARGETS="$SUITES" \
+	KSFT_INSTALL_PATH="$DEST" install >>"$log" 2>&1 || {
+	grep -E 'error|Error' "$log" | head -n 20 >&2
+	die "kselftest build failed: see $log"
+}
+[ -x "$DEST/run_kselftest.sh" ] || die "kselftest install produced no run_kselftest.sh: see $log"
+say "kselftests built in $(($(now) - t0)) s: $(wc -l <"$DEST/kselftest-list.txt") tests"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Make this run's domU root disk: the cached Debian userspace plus the
+# kselftests of this tree and the harness's test unit, as a raw ext4 image.
+#
+#   scripts/mk-rundisk.sh DOMU_IMG_DIR KSELFTEST_DIR IMAGE
+#
+# Environment: KSELFTEST_ARGS (arguments of run_kselftest.sh in the guest;
+# empty: run no tests), POWEROFF_CMD (how the guest powers off).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 3 ] || die "usage: scripts/mk-rundisk.sh DOMU_IMG_DIR KSELFTEST_DIR IMAGE"
+base=$1/rootfs KST=$2 IMG=$3
+[ -d "$base" ] || die "no domU rootfs in $1"
+need mkfs.ext4:e2fsprogs
+stage=$(dirname "$IMG")/domu-stage
+rm -rf "$stage"
+# Hard links: only new files are added below, the cached tree is not written.
+cp -al "$base" "$stage"
+mkdir -p "$stage/opt" "$stage/etc/pvci" "$stage/usr/local/sbin"
+[ -d "$KST" ] && cp -a "$KST" "$stage/opt/kselftest"
+install -m 0755 "$TOP/scripts/pvci-run" "$stage/usr/local/sbin/pvci-run"
+{
+	printf 'KSELFTEST_ARGS=%q\n' "${KSELFTEST_ARGS:-}"
+	printf 'POWEROFF_CMD=%q\n' "${POWEROFF_CMD:-systemctl poweroff}"
+} >"$stage/etc/pvci/run.conf"
+rm -f "$IMG"
+mkfs.ext4 -q -F -L pvci-root -d "$stage" "$IMG" "${DOMU_DISK_SIZE:-2G}" ||
+	die "mkfs.ext4 -d failed for $IMG"
+rm -rf "$stage"

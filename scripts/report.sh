@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Collect the kselftest TAP from the guest console log and print one line
+# per test and the summary line "N passed, N failed, N skipped".
+#
+#   scripts/report.sh GUEST_LOG EXPECTED_LIST [LABEL]
+#
+# EXPECTED_LIST: "suite:test" lines (kselftest-list.txt, filtered to what was
+# asked for). A test with no result in the log counts as failed (MISSING).
+# Exit 1 on any failure or missing result, or if nothing ran at all.
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: scripts/report.sh GUEST_LOG EXPECTED_LIST [LABEL]" >&2; exit 2; }
+LOG=$1 EXPECTED=$2 LABEL=${3:-}
+awk -v label="${LABEL:+$LABEL }" '
+	FNR == NR { if ($0 != "") { want[++n] = $0 } ; next }
+	# run_kselftest.sh result lines: "ok 3 selftests: suite: test # SKIP"
+	/^(not )?ok [0-9]+ selftests: [^ ]+: / {
+		line = $0
+		res = (line ~ /^not ok/) ? "FAIL" : "PASS"
+		sub(/^(not )?ok [0-9]+ selftests: /, "", line)
+		split(line, a, " # ")
+		name = a[1]; sub(/: /, ":", name); sub(/[ \t]+$/, "", name)
+		dir = (index(line, " # ") ? substr(line, index(line, " # ") + 3) : "")
+		if (dir ~ /^SKIP/) res = "SKIP"
+		if (dir ~ /^TIMEOUT/ || dir ~ /^exit=/) res = "FAIL"
+		got[name] = res; why[name] = dir
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			t = want[i]
+			if (t in got) { r = got[t] } else { r = "MISSING" }
+			printf "%s%-7s %s%s\n", label, r, t, (why[t] != "" ? "  # " why[t] : "")
+			if (r == "PASS") p++; else if (r == "SKIP") s++; else f++
+			seen[t] = 1
+		}
+		for (t in got) if (!(t in seen)) {
+			printf "%s%-7s %s (not in the expected list)\n", label, got[t], t
+			if (got[t] == "PASS") p++; else if (got[t] == "SKIP") s++; else f++
+		}
+		printf "%s%d passed, %d failed, %d skipped\n", label, p + 0, f + 0, s + 0
+		exit (f > 0 || p + s == 0) ? 1 : 0
+	}' "$EXPECTED" "$LOG"
