@@ -29,7 +29,8 @@ mkdir -p "$RUN_DIR"
 work=$RUN_DIR/boot-work
 rm -rf "$work" && mkdir -p "$work/pvci"
 
-# What dom0 runs: this run's domU, as a second cpio archive after dom0's own.
+# What dom0 runs: /init and this run's domU, as a second cpio archive
+# after dom0's own (files in a later archive replace earlier ones).
 cp "$KERNEL" "$work/pvci/bzImage"
 cat >"$work/pvci/run.env" <<EOF
 DOMU_NAME=$DOMU_NAME
@@ -42,20 +43,22 @@ kernel = "/pvci/bzImage"
 cmdline = "root=/dev/xvda rw console=hvc0 loglevel=6 ${DOMU_CMDLINE_EXTRA:-}"
 memory = $DOMU_MEMORY
 vcpus = $DOMU_VCPUS
-disk = [ 'phy:/dev/vda,xvda,w' ]
-vif = [ 'bridge=xenbr0' ]
+disk = [ 'format=raw, vdev=xvda, access=rw, script=/pvci/hotplug, target=/dev/vda' ]
+vif = [ 'bridge=xenbr0, script=/pvci/hotplug' ]
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"
 EOF
 cp "$work/pvci/domu.cfg" "$RUN_DIR/domu.cfg"
-(cd "$work" && find pvci | cpio -o -H newc --quiet) >"$work/run.cpio"
+install -m 0755 "$TOP/scripts/dom0-init" "$work/init"
+install -m 0755 "$TOP/scripts/dom0-hotplug" "$work/pvci/hotplug"
+(cd "$work" && find init pvci | cpio -o -H newc --quiet) >"$work/run.cpio"
 cat "$D0/initrd.cpio" "$work/run.cpio" >"$work/dom0-initrd.cpio"
 
 console=$RUN_DIR/console.log
 : >"$console"
 xen_args="console=com1 com1=115200 dom0_mem=1536M,max:1536M loglvl=all guest_loglvl=all noreboot cpuidle=no max_cstate=0"
-dom0_args="console=hvc0 quiet rdinit=/init"
+dom0_args="console=hvc0 loglevel=4 rdinit=/init"
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt -m 3072 -smp 2
 	-display none -monitor none -no-reboot -nic none -serial "file:$console"
 	-kernel "$D0/xen" -append "$xen_args"
@@ -78,16 +81,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# stage name | what ends it (ERE on the console) | timeout (s) | log to show
+# stage name ; what ends it (ERE on the console) ; timeout (s) ; log to show
 stages=(
-	"xen-boot|^\(XEN\) \*\*\* LOADING DOMAIN 0|90|xen"
-	"dom0-up|^PVCI: stage dom0-up|150|dom0"
-	"xen-daemons|^PVCI: stage xen-daemons-up|90|dom0"
-	"xl-create|^PVCI: stage domu-created|90|dom0"
-	"domu-userspace|^\[domU\] PVCI-DOMU: stage userspace-up|${USERSPACE_TIMEOUT:-300}|guest"
-	"tests|^\[domU\] PVCI-DOMU: stage tests-done|${TESTS_TIMEOUT:-1200}|guest"
-	"domu-poweroff|^PVCI: stage domu-shutdown|${POWEROFF_TIMEOUT:-120}|guest"
-	"dom0-done|^PVCI: stage done|60|dom0"
+	"xen-boot;^\(XEN\) \*\*\* (Building a PV Dom0|LOADING DOMAIN 0);90;xen"
+	"dom0-up;^PVCI: stage dom0-up;150;dom0"
+	"xen-daemons;^PVCI: stage xen-daemons-up;90;dom0"
+	"xl-create;^PVCI: stage domu-created;90;dom0"
+	"domu-userspace;^\[domU\] PVCI-DOMU: stage userspace-up;${USERSPACE_TIMEOUT:-300};guest"
+	"tests;^\[domU\] PVCI-DOMU: stage tests-done;${TESTS_TIMEOUT:-1200};guest"
+	"domu-poweroff;^PVCI: stage domu-shutdown;${POWEROFF_TIMEOUT:-120};guest"
+	"dom0-done;^PVCI: stage done;60;dom0"
 )
 # Fatal on sight, whatever the stage.
 fatal='^(\[domU\] )?.*Kernel panic - not syncing|^\(XEN\) .*(Panic on CPU|FATAL TRAP|Domain 0 crashed)|^PVCI: stage domu-shutdown reason=crash'
@@ -104,7 +107,7 @@ fail() { # STAGE WHY LOG
 t_run=$(now)
 : >"$RUN_DIR/stages.log"
 for s in "${stages[@]}"; do
-	IFS='|' read -r name re limit logname <<<"$s"
+	IFS=';' read -r name re limit logname <<<"$s"
 	t0=$(now)
 	while :; do
 		tr -d '\r' <"$console" >"$work/console.txt"

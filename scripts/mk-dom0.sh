@@ -2,7 +2,8 @@
 # Prepare Xen and dom0 for the QEMU boot, cached by their inputs:
 #   $CACHE/images/dom0-KEY/xen          Debian's Xen hypervisor (ELF, for qemu -kernel)
 #   $CACHE/images/dom0-KEY/vmlinuz      Debian's stock amd64 kernel (dom0)
-#   $CACHE/images/dom0-KEY/initrd.cpio  debootstrap'd dom0 userspace, /init = scripts/dom0-init
+#   $CACHE/images/dom0-KEY/initrd.cpio  debootstrap'd dom0 userspace (boot.sh adds
+#                                       /init = scripts/dom0-init for each run)
 # dom0 is deliberately independent of the series: a broken patch cannot
 # break the harness. Prints the image directory.
 set -euo pipefail
@@ -23,7 +24,7 @@ kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \
 k_deb=$(deb_download "$kpkg")
 
 key=$( { basename "$xen_deb"; basename "$k_deb"; echo "$DEBIAN_SUITE $XEN_UTILS_PKG $DOM0_MODULES";
-	cat "$TOP/scripts/dom0-init" "$0"; } | key_of)
+	cat "$0"; } | key_of)
 img=$CACHE/images/dom0-$key
 if [ -f "$img/.done" ]; then
 	echo "$img"
@@ -67,7 +68,6 @@ depmod -b "$root" "$kver"
 
 # Trim what a dom0 in RAM does not need.
 rm -rf "$root"/usr/share/{doc,man,info,locale,i18n} "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/*
-install -m 0755 "$TOP/scripts/dom0-init" "$root/init"
 sed -i 's|^#\?XENCONSOLED_ARGS=.*|XENCONSOLED_ARGS="--log=guest --log-dir=/var/log/xen/console"|' "$root/etc/default/xen"
 grep -q '^XENCONSOLED_ARGS=' "$root/etc/default/xen" ||
 	echo 'XENCONSOLED_ARGS="--log=guest --log-dir=/var/log/xen/console"' >>"$root/etc/default/xen"
