@@ -63,7 +63,11 @@ kernel: apply
 selftest:
 	@$(S)/run-tests.sh
 
-test: selftest main
+# CI: the harness's own tests, a domU that panics at boot (the run must
+# fail and name the stage), then the main job. Its last line is the summary.
+test: selftest kselftest
+	@tests/boot-panic.sh
+	@$(S)/run-guest.sh $(FLAVOUR) pv
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/runs $(OUT)/last

@@ -40,7 +40,7 @@ cat >"$work/pvci/domu.cfg" <<EOF
 name = "$DOMU_NAME"
 type = "$GUEST_TYPE"
 kernel = "/pvci/bzImage"
-cmdline = "root=/dev/xvda rw console=hvc0 loglevel=6 ${DOMU_CMDLINE_EXTRA:-}"
+cmdline = "root=/dev/xvda rw console=hvc0 loglevel=5 ${DOMU_CMDLINE_EXTRA:-}"
 memory = $DOMU_MEMORY
 vcpus = $DOMU_VCPUS
 disk = [ 'format=raw, vdev=xvda, access=rw, script=/pvci/hotplug, target=/dev/vda' ]

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Tests of scripts/report.sh: results parsed from run_kselftest.sh's TAP as
+# it appears in a guest console log, missing results, the summary line.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib-test.sh"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+cat >"$W/log" <<'LOG'
+[   12.000000] systemd[1]: Started pvci-tests.service.
+TAP version 13
+1..5
+# timeout set to 0
+# selftests: timers: posix_timers
+# ok 1 Passed
+ok 1 selftests: timers: posix_timers
+# selftests: timers: rtcpie
+ok 2 selftests: timers: rtcpie # SKIP
+# selftests: x86: sigreturn_64
+not ok 3 selftests: x86: sigreturn_64 # exit=1
+# selftests: x86: ldt_gdt_64
+not ok 4 selftests: x86: ldt_gdt_64 # TIMEOUT 45 seconds
+LOG
+printf 'timers:posix_timers\ntimers:rtcpie\nx86:sigreturn_64\nx86:ldt_gdt_64\nx86:fsgsbase_64\n' >"$W/expected"
+out=$("$TOP/scripts/report.sh" "$W/log" "$W/expected" pv: 2>&1); rc=$?
+expect "mixed results: exit 1" [ $rc -eq 1 ]
+expect_match "pass line" "^pv: PASS +timers:posix_timers$" "$out"
+expect_match "skip line" "^pv: SKIP +timers:rtcpie" "$out"
+expect_match "fail line with reason" "^pv: FAIL +x86:sigreturn_64 +# exit=1" "$out"
+expect_match "timeout is a failure" "^pv: FAIL +x86:ldt_gdt_64 +# TIMEOUT" "$out"
+expect_match "missing result is a failure" "^pv: MISSING +x86:fsgsbase_64" "$out"
+expect_match "summary is the last line" "pv: 1 passed, 3 failed, 1 skipped\$" "$(printf '%s\n' "$out" | tail -n1)"
+
+printf 'ok 1 selftests: timers: posix_timers\nok 2 selftests: timers: rtcpie # SKIP\n' >"$W/log2"
+printf 'timers:posix_timers\ntimers:rtcpie\n' >"$W/expected2"
+out=$("$TOP/scripts/report.sh" "$W/log2" "$W/expected2" pv: 2>&1); rc=$?
+expect "all passed or skipped: exit 0" [ $rc -eq 0 ]
+expect_match "all passed: summary" "^pv: 1 passed, 0 failed, 1 skipped$" "$out"
+
+: >"$W/empty"
+: >"$W/expected3"
+out=$("$TOP/scripts/report.sh" "$W/empty" "$W/expected3" pv: 2>&1); rc=$?
+expect "nothing ran: exit 1" [ $rc -eq 1 ]
+finish
