@@ -23,7 +23,7 @@ S := $(CURDIR)/scripts
 # The tree to build: KSRC, or the pinned tree under out/src.
 TREE = $(shell $(S)/fetch-tree.sh)
 
-.PHONY: all main test selftest tree apply check-apply kernel kselftest images boot-pv boot-pvh run-dir clean distclean help
+.PHONY: all main test selftest tree apply check-apply kernel kselftest images docs-check boot-pv boot-pvh run-dir clean distclean help
 
 all: main
 
@@ -59,13 +59,17 @@ check-apply:
 kernel: apply
 	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && $(S)/build-kernel.sh "$$t" $(FLAVOUR)
 
+# Documentation/virt (htmldocs), kernel-doc and the names the rst cites.
+docs-check: apply
+	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && $(S)/check-docs.sh "$$t"
+
 # The project's own tests (no kernel build): fast.
 selftest:
 	@$(S)/run-tests.sh
 
 # CI: the harness's own tests, a domU that panics at boot (the run must
 # fail and name the stage), then the main job. Its last line is the summary.
-test: selftest kselftest
+test: selftest kselftest docs-check
 	@tests/boot-panic.sh
 	@$(S)/run-guest.sh $(FLAVOUR) pv
 

@@ -45,7 +45,7 @@ kver=$(basename "$work"/k/lib/modules/*)
 root=$work/root
 mkdir -p "$DLCACHE/debootstrap"
 debootstrap --variant=minbase --cache-dir="$DLCACHE/debootstrap" \
-	--include="$XEN_UTILS_PKG,iproute2,busybox,kmod,udev" \
+	--include="$XEN_UTILS_PKG,iproute2,busybox,kmod,udev,socat" \
 	"$DEBIAN_SUITE" "$root" >"$img/debootstrap.log" 2>&1 ||
 	{ tail -n 20 "$img/debootstrap.log" >&2; die "debootstrap of dom0 failed: see $img/debootstrap.log"; }
 
