@@ -17,7 +17,8 @@ SUITES ?= timers x86
 FLAVOUR ?= x86_64-guest
 RUN_ID := $(shell date +%Y%m%d-%H%M%S)
 RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
-export OUT CACHE SUITES RUN_DIR KSRC
+KNOWN_FAILURES ?= $(CURDIR)/known-failures.txt
+export OUT CACHE SUITES TESTS RUN_DIR KSRC KNOWN_FAILURES
 
 S := $(CURDIR)/scripts
 # The tree to build: KSRC, or the pinned tree under out/src.

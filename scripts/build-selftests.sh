@@ -9,7 +9,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 3 ] || die "usage: scripts/build-selftests.sh TREE FLAVOUR DEST"
-TREE=$1 FLAVOUR=$2 DEST=$3
+TREE=$1 FLAVOUR=$2 DEST=$(realpath -m "$3")
 O=$OUT/build/$FLAVOUR
 [ -f "$O/.config" ] || die "$O has no kernel config: build the kernel first"
 # The x86 suite builds 32-bit programs too when a multilib compiler exists.

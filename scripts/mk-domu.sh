@@ -7,9 +7,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# libc6-i386 runs the x86 suite's 32-bit programs; iproute2/iputils-ping
+# libc6-i386 and lib32gcc-s1 run the x86 suite's 32-bit programs; iproute2/iputils-ping
 # and procps are what the tests and the checks in the guest use.
-DOMU_PACKAGES="systemd,systemd-sysv,udev,dbus,kmod,iproute2,iputils-ping,procps,libc6-i386,busybox"
+DOMU_PACKAGES="systemd,systemd-sysv,udev,dbus,kmod,iproute2,iputils-ping,procps,libc6-i386,lib32gcc-s1,busybox"
 
 need debootstrap:debootstrap
 [ "$(id -u)" = 0 ] || die "building the domU image needs root (debootstrap)"

@@ -4,8 +4,9 @@
 #
 #   scripts/mk-rundisk.sh DOMU_IMG_DIR KSELFTEST_DIR IMAGE
 #
-# Environment: KSELFTEST_ARGS (arguments of run_kselftest.sh in the guest;
-# empty: run no tests), POWEROFF_CMD (how the guest powers off).
+# Environment: KSELFTEST_TESTS ("suite:test ..." to run in the guest, in
+# order; empty: none), KSELFTEST_TIMEOUT (per-test timeout, s),
+# POWEROFF_CMD (how the guest powers off).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 3 ] || die "usage: scripts/mk-rundisk.sh DOMU_IMG_DIR KSELFTEST_DIR IMAGE"
@@ -20,7 +21,8 @@ mkdir -p "$stage/opt" "$stage/etc/pvci" "$stage/usr/local/sbin"
 [ -d "$KST" ] && cp -a "$KST" "$stage/opt/kselftest"
 install -m 0755 "$TOP/scripts/pvci-run" "$stage/usr/local/sbin/pvci-run"
 {
-	printf 'KSELFTEST_ARGS=%q\n' "${KSELFTEST_ARGS:-}"
+	printf 'KSELFTEST_TESTS=%q\n' "${KSELFTEST_TESTS:-}"
+	printf 'KSELFTEST_TIMEOUT=%q\n' "${KSELFTEST_TIMEOUT:-}"
 	printf 'POWEROFF_CMD=%q\n' "${POWEROFF_CMD:-systemctl poweroff}"
 } >"$stage/etc/pvci/run.conf"
 rm -f "$IMG"

@@ -8,7 +8,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$TOP/out}
 RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}/panic
 t0=$(date +%s)
-out=$(RUN_DIR=$RUN_DIR DOMU_CMDLINE_EXTRA="init=/nonexistent-init panic=1" KSELFTEST_ARGS="" \
+out=$(RUN_DIR=$RUN_DIR DOMU_CMDLINE_EXTRA="init=/nonexistent-init panic=1" KSELFTEST_TESTS="" \
 	USERSPACE_TIMEOUT=180 "$TOP/scripts/run-guest.sh" "${FLAVOUR:-x86_64-guest}" pv 2>&1)
 rc=$?
 dt=$(($(date +%s) - t0))
