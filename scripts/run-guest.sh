@@ -4,7 +4,7 @@
 #
 #   scripts/run-guest.sh FLAVOUR GUEST_TYPE
 #
-# Environment: SUITES (kselftest collections) or TESTS ("suite:test ..."),
+# Environment: SUITES (kselftest collections) and TESTS ("suite:test ..."),
 # KNOWN_FAILURES (file of tests not to run, with reasons), RUN_DIR,
 # DOMU_CMDLINE_EXTRA, and what boot.sh takes.
 set -euo pipefail
@@ -27,20 +27,18 @@ stage "images: Xen, dom0, domU userspace"
 d0=$("$TOP/scripts/mk-dom0.sh")
 du=$("$TOP/scripts/mk-domu.sh")
 
-# Which tests: TESTS (suite:test words) or every test of SUITES, in order.
+# Which tests: every test of SUITES, then the single tests in TESTS
+# ("suite:test"), in that order.
 expected=$RUN_DIR/expected.txt
-if [ -n "${TESTS:-}" ]; then
-	for t in $TESTS; do
-		grep -qx "$t" "$kst/kselftest-list.txt" || die "TESTS: $t is not in the built kselftests ($kst/kselftest-list.txt)"
-	done
-	printf '%s\n' $TESTS >"$expected"
-else
-	: >"$expected"
-	for s in $SUITES; do
-		grep "^$s:" "$kst/kselftest-list.txt" >>"$expected" ||
-			die "SUITES: no test of suite $s was built (see $kst/kselftest-list.txt)"
-	done
-fi
+: >"$expected"
+for s in ${SUITES:-}; do
+	grep "^$s:" "$kst/kselftest-list.txt" >>"$expected" ||
+		die "SUITES: no test of suite $s was built (see $kst/kselftest-list.txt)"
+done
+for t in ${TESTS:-}; do
+	grep -qx "$t" "$kst/kselftest-list.txt" || die "TESTS: $t is not in the built kselftests ($kst/kselftest-list.txt)"
+	grep -qx "$t" "$expected" || echo "$t" >>"$expected"
+done
 # Tests listed in KNOWN_FAILURES for this guest type are not run: they are
 # reported as skipped with the reason written there.
 notrun=$RUN_DIR/not-run.log
