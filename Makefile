@@ -29,10 +29,8 @@ KNOWN_FAILURES ?= $(CURDIR)/known-failures.txt
 export OUT CACHE SUITES TESTS RUN_DIR KSRC KNOWN_FAILURES
 
 S := $(CURDIR)/scripts
-# The tree to build: KSRC, or the pinned tree under out/src.
-TREE = $(shell $(S)/fetch-tree.sh)
 
-.PHONY: all main test selftest tree apply check-apply kernel kselftest full images docs-check boot-pv boot-pvh run-dir clean distclean help
+.PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh run-dir clean distclean help
 
 all: main
 
@@ -77,6 +75,13 @@ kernel: apply
 # Documentation/virt (htmldocs), kernel-doc and the names the rst cites.
 docs-check: apply
 	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && $(S)/check-docs.sh "$$t"
+
+# Show what a patch fixes: the series without PATCH, booted as PV and PVH,
+# must fail its checks. E.g.
+#   make without PATCH=arch-x86-pv/0001-x86-xen-register-a-platform-power-off-handler.patch
+without:
+	@[ -n "$(PATCH)" ] || { echo "error: give PATCH=<series entry>" >&2; exit 1; }
+	@KCONFIG_SUITES="$(KCONFIG_SUITES)" BUILD_SUITES="$(BUILD_SUITES)" $(S)/without-patch.sh $(PATCH) $(or $(GUESTS),pv pvh)
 
 # The project's own tests (no kernel build): fast.
 selftest:

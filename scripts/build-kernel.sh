@@ -59,6 +59,9 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$OUT")}
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-include_file_mtime,include_file_ctime,time_macros}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Depend mode: a miss costs one compiler run, not a preprocessor run too;
+# hits are keyed on the source and every header it read.
+export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 export KBUILD_BUILD_USER=pvci KBUILD_BUILD_HOST=pvci
