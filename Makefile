@@ -25,8 +25,10 @@ KCONFIG_SUITES := timers x86 xen
 FLAVOUR ?= x86_64-guest
 RUN_ID := $(shell date +%Y%m%d-%H%M%S)
 RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
-KNOWN_FAILURES ?= $(CURDIR)/known-failures.txt
-export OUT CACHE SUITES TESTS RUN_DIR KSRC KNOWN_FAILURES
+# Tests not run, each reported as skipped with its reason: known failures
+# still under investigation, and tests too slow for the default run.
+NOT_RUN ?= $(CURDIR)/known-failures.txt $(CURDIR)/slow-tests.txt
+export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN
 
 S := $(CURDIR)/scripts
 
@@ -48,7 +50,7 @@ kselftest: kernel
 
 # The whole timers and x86 suites (about 25 minutes under TCG).
 full:
-	@$(MAKE) --no-print-directory boot-pv SUITES="$(FULL_SUITES)" TESTS=
+	@$(MAKE) --no-print-directory boot-pv SUITES="$(FULL_SUITES)" TESTS= NOT_RUN="$(CURDIR)/known-failures.txt"
 
 images:
 	@$(S)/mk-dom0.sh >/dev/null && $(S)/mk-domu.sh >/dev/null

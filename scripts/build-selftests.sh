@@ -12,6 +12,12 @@ set -euo pipefail
 TREE=$1 FLAVOUR=$2 DEST=$(realpath -m "$3")
 O=$OUT/build/$FLAVOUR
 [ -f "$O/.config" ] || die "$O has no kernel config: build the kernel first"
+# An empty TARGETS would make kselftest build every suite.
+if [ -z "${SUITES:-}" ]; then
+	say "no kselftest suite asked for: nothing to build"
+	rm -rf "$DEST" && mkdir -p "$DEST" && : >"$DEST/kselftest-list.txt"
+	exit 0
+fi
 # The x86 suite builds 32-bit programs too when a multilib compiler exists.
 need /usr/lib/gcc/x86_64-linux-gnu/12/32/crtbegin.o:gcc-multilib rsync:rsync
 LOGDIR=${RUN_DIR:-$OUT/logs}

@@ -5,7 +5,7 @@
 #   scripts/run-guest.sh FLAVOUR GUEST_TYPE
 #
 # Environment: SUITES (kselftest collections) and TESTS ("suite:test ..."),
-# KNOWN_FAILURES (file of tests not to run, with reasons), RUN_DIR,
+# NOT_RUN (files listing tests not to run, with reasons), RUN_DIR,
 # DOMU_CMDLINE_EXTRA, and what boot.sh takes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +17,7 @@ O=$OUT/build/$FLAVOUR
 kernel=$O/arch/x86/boot/bzImage
 kst=$O/kselftest_install
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' first"
-[ -x "$kst/run_kselftest.sh" ] || die "no kselftests in $kst: run 'make kselftest' first"
+[ -f "$kst/kselftest-list.txt" ] || die "no kselftests in $kst: run 'make kselftest' first"
 RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}/$GUEST_TYPE
 export RUN_DIR
 mkdir -p "$RUN_DIR"
@@ -39,22 +39,23 @@ for t in ${TESTS:-}; do
 	grep -qx "$t" "$kst/kselftest-list.txt" || die "TESTS: $t is not in the built kselftests ($kst/kselftest-list.txt)"
 	grep -qx "$t" "$expected" || echo "$t" >>"$expected"
 done
-# Tests listed in KNOWN_FAILURES for this guest type are not run: they are
-# reported as skipped with the reason written there.
+# Tests listed for this guest type in the files named in NOT_RUN (e.g.
+# known-failures.txt, slow-tests.txt) are not run: they are reported as
+# skipped with the file's name and the reason written there.
 notrun=$RUN_DIR/not-run.log
 : >"$notrun"
 run_list=$(while read -r t; do
-	why=$(awk -v g="$GUEST_TYPE" -v t="$t" '$1 == g && $2 == t { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' \
-		"${KNOWN_FAILURES:-/dev/null}" 2>/dev/null)
+	why=$(awk -v g="$GUEST_TYPE" -v t="$t" '$1 == g && $2 == t { f = FILENAME; sub(/.*\//, "", f); $1 = $2 = ""; sub(/^ +/, ""); print "(" f "): " $0; exit }' \
+		${NOT_RUN:-} /dev/null 2>/dev/null)
 	if [ -n "$why" ]; then
-		echo "ok 0 selftests: ${t%%:*}: ${t#*:} # SKIP not run, known failure ($(basename "$KNOWN_FAILURES")): $why" >>"$notrun"
+		echo "ok 0 selftests: ${t%%:*}: ${t#*:} # SKIP not run $why" >>"$notrun"
 	else
 		echo "$t"
 	fi
 done <"$expected")
 [ -n "${KSELFTEST_TESTS+x}" ] || KSELFTEST_TESTS=$(echo $run_list)
 export KSELFTEST_TESTS KSELFTEST_TIMEOUT=${KSELFTEST_TIMEOUT:-300}
-stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") known failures not run)"
+stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${NOT_RUN:-nothing})"
 mkdir -p "$OUT/work"
 disk=$OUT/work/domu-$GUEST_TYPE.img
 "$TOP/scripts/mk-rundisk.sh" "$du" "$kst" "$disk"
