@@ -24,7 +24,7 @@ export RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
 tree=$("$TOP/scripts/fetch-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
 SUITES=${KCONFIG_SUITES:-timers x86 xen} "$TOP/scripts/build-kernel.sh" "$tree" x86_64-guest
-SUITES="${BUILD_SUITES:-x86}" "$TOP/scripts/build-selftests.sh" "$tree" x86_64-guest "$W/build/x86_64-guest/kselftest_install"
+SUITES="${BUILD_SUITES-x86}" "$TOP/scripts/build-selftests.sh" "$tree" x86_64-guest "$W/build/x86_64-guest/kselftest_install"
 rc=0
 for g in "$@"; do
 	if "$TOP/scripts/run-guest.sh" x86_64-guest "$g"; then
