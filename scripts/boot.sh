@@ -87,7 +87,7 @@ stages=(
 	"dom0-up;^PVCI: stage dom0-up;150;dom0"
 	"xen-daemons;^PVCI: stage xen-daemons-up;90;dom0"
 	"xl-create;^PVCI: stage domu-created;90;dom0"
-	"domu-userspace;^\[domU\] PVCI-DOMU: stage userspace-up;${USERSPACE_TIMEOUT:-300};guest"
+	"domu-userspace;^\[domU\] PVCI-DOMU: stage userspace-up;${USERSPACE_TIMEOUT:-600};guest"
 	"tests;^\[domU\] PVCI-DOMU: stage tests-done;${TESTS_TIMEOUT:-1200};guest"
 	"domu-poweroff;^PVCI: stage domu-shutdown;${POWEROFF_TIMEOUT:-120};guest"
 	"dom0-done;^PVCI: stage done;60;dom0"
