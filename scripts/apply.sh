@@ -83,6 +83,13 @@ explain_failure() {
 	}' "$1"
 }
 
+# Report a failed push (quilt output in $1); sets FAILED to the patch's name.
+report_failure() {
+	FAILED=$(explain_failure "$1" 2>&1 >"$scratch/why")
+	printf 'error: patch %s does not apply to %s:\n' "${FAILED:-?}" "$TREE" >&2
+	cat "$scratch/why" >&2
+}
+
 # Build a scratch copy of just the files the remaining patches touch, as they
 # would be after popping the stale patches, and push the rest there. Used by
 # --check and to detect a series applied without quilt.
@@ -143,9 +150,7 @@ if [ $check -eq 1 ]; then
 		say "series applies cleanly to $TREE: $k already applied, $npop to pop, ${#rest[@]} to push"
 		exit 0
 	fi
-	failed=$(explain_failure "$scratch/chk/.push.log" 2>&1 >"$scratch/why")
-	printf 'error: patch %s does not apply to %s:\n' "${failed:-?}" "$TREE" >&2
-	cat "$scratch/why" >&2
+	report_failure "$scratch/chk/.push.log"
 	exit 1
 fi
 
@@ -180,10 +185,8 @@ if q push -a --fuzz=0 >"$log" 2>&1; then
 	exit 0
 fi
 write_stamp
-failed=$(explain_failure "$log" 2>&1 >"$scratch/why")
-printf 'error: patch %s does not apply to %s:\n' "${failed:-?}" "$TREE" >&2
-cat "$scratch/why" >&2
+report_failure "$log"
 top=$(q top 2>/dev/null || true)
-printf 'error: tree left as it was before %s (quilt top: %s)\n' "${failed:-that patch}" "${top:-none}" >&2
+printf 'error: tree left as it was before %s (quilt top: %s)\n' "${FAILED:-that patch}" "${top:-none}" >&2
 [ -n "${APPLY_LOG:-}" ] && printf 'error: full quilt output: %s\n' "$log" >&2
 exit 1

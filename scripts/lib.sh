@@ -82,14 +82,20 @@ need() {
 	apt_install "${missing[@]}"
 }
 
-apt_install() {
-	[ "$(id -u)" = 0 ] || die "missing packages: $* (install them, or run as root so the harness can)"
-	say "installing: $*"
+# apt-get update, at most every 12 hours (the package lists apt-get install,
+# apt-get download and apt-cache read).
+apt_update_once() {
 	if [ ! -f "$CACHE/.apt-updated" ] || [ -n "$(find "$CACHE/.apt-updated" -mmin +720 2>/dev/null)" ]; then
 		mkdir -p "$CACHE"
 		apt-get update -q >"$CACHE/apt-update.log" 2>&1 || die "apt-get update failed: see $CACHE/apt-update.log"
 		touch "$CACHE/.apt-updated"
 	fi
+}
+
+apt_install() {
+	[ "$(id -u)" = 0 ] || die "missing packages: $* (install them, or run as root so the harness can)"
+	say "installing: $*"
+	apt_update_once
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
 		>"$CACHE/apt-install.log" 2>&1 || {
 		tail -n 20 "$CACHE/apt-install.log" >&2
@@ -110,7 +116,7 @@ deb_download() {
 	f=$(ls -t "$d/${pkg}_"*.deb 2>/dev/null | head -n1)
 	if [ -n "$f" ] && [ -z "$ver" ]; then echo "$f"; return 0; fi
 	need apt-get:apt
-	[ -f "$CACHE/.apt-updated" ] || { apt-get update -q >"$CACHE/apt-update.log" 2>&1; touch "$CACHE/.apt-updated"; }
+	apt_update_once
 	(cd "$d" && { { [ -n "$ver" ] && apt-get download -q "$pkg=$ver"; } || apt-get download -q "$pkg"; }) \
 		>"$d/download.log" 2>&1 || { [ -n "$f" ] && { echo "$f"; return 0; }; die "cannot download $pkg: see $d/download.log"; }
 	ls -t "$d/${pkg}_"*.deb | head -n1

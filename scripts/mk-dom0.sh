@@ -18,8 +18,8 @@ need debootstrap:debootstrap cpio:cpio dpkg-deb:dpkg apt-cache:apt
 
 xen_deb=$(deb_download "$XEN_PKG")
 # The dom0 kernel: whatever linux-image-amd64 of the suite depends on.
+apt_update_once
 kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
-[ -n "$kpkg" ] || { apt_install apt >/dev/null; kpkg=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1); }
 [ -n "$kpkg" ] || die "cannot resolve the dom0 kernel package (apt-cache depends linux-image-amd64)"
 k_deb=$(deb_download "$kpkg")
 
