@@ -42,7 +42,7 @@ mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../pvci-tests.service "$root/etc/systemd/system/multi-user.target.wants/pvci-tests.service"
 # A static address on the dom0 bridge (link-local; the VM has no NIC to the host).
 mkdir -p "$root/etc/systemd/network"
-printf '[Match]\nName=eth0\n\n[Network]\nAddress=169.254.77.2/24\n' >"$root/etc/systemd/network/50-eth0.network"
+printf '[Match]\nName=enX0 eth0\n\n[Network]\nAddress=169.254.77.2/24\n' >"$root/etc/systemd/network/50-xen-vif.network"
 ln -sf /lib/systemd/system/systemd-networkd.service \
 	"$root/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
 rm -rf "$root"/usr/share/{doc,man,info,locale} "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/*
