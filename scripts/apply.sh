@@ -26,7 +26,16 @@ TREE=$(cd "$1" && pwd)
 need quilt:quilt patch:patch
 
 export QUILT_PATCHES=$PATCHES QUILT_SERIES=$SERIES QUILT_PC=.pc
-q() { (cd "$TREE" && quilt --quiltrc=/dev/null "$@"); }
+# quilt records the series and patches directory of the first push in .pc
+# and prefers them to the environment: make ours win (check-patches.sh
+# pushes truncated copies of the series; without-patch.sh another one).
+q() {
+	if [ -d "$TREE/.pc" ]; then
+		echo "$QUILT_SERIES" >"$TREE/.pc/.quilt_series"
+		echo "$QUILT_PATCHES" >"$TREE/.pc/.quilt_patches"
+	fi
+	(cd "$TREE" && quilt --quiltrc=/dev/null "$@")
+}
 STAMP=$TREE/.pc/.pvci-applied
 
 mapfile -t want < <(series_patches)

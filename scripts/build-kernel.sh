@@ -7,6 +7,7 @@
 # kconfig/base.config + kconfig/FLAVOUR.config + the kselftest `config` files
 # of the suites in $SUITES, merged over allnoconfig with the tree's own
 # merge_config.sh. It is regenerated only when one of those inputs changes.
+# KSELFTEST_CONFIG=file gives the kselftest fragment instead (same format).
 # Output: $OUT/build/FLAVOUR (O= dir); the bzImage path is printed last.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -33,10 +34,16 @@ log=$LOGDIR/build-$FLAVOUR.log
 frags=("$TOP/kconfig/base.config" "$frag")
 kst=$O/kselftest.config
 : >"$kst.new"
-for s in ${SUITES:-}; do
-	f=$TREE/tools/testing/selftests/$s/config
-	[ -f "$f" ] && sed 's/=m$/=y/' "$f" >>"$kst.new"
-done
+if [ -n "${KSELFTEST_CONFIG:-}" ]; then
+	# A fragment made beforehand (check-patches.sh: the one of the whole
+	# series, so that the config stays the same after every patch).
+	cp "$KSELFTEST_CONFIG" "$kst.new"
+else
+	for s in ${SUITES:-}; do
+		f=$TREE/tools/testing/selftests/$s/config
+		[ -f "$f" ] && sed 's/=m$/=y/' "$f" >>"$kst.new"
+	done
+fi
 mv "$kst.new" "$kst"
 [ -s "$kst" ] && frags+=("$kst")
 

@@ -9,9 +9,17 @@
 #                2. Debian's $LINUX_SOURCE_PKG (/usr/src tarball if installed,
 #                   else downloaded into the cache without installing).
 # Progress goes to stderr; the tree path alone to stdout.
+#
+#   scripts/fetch-tree.sh --tarball   print the path of the pinned tarball
+#                                      instead (downloading it if needed)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+want_tarball=0
+[ "${1:-}" = --tarball ] && want_tarball=1
+if [ $want_tarball = 1 ] && [ -n "${KSRC:-}" ]; then
+	die "KSRC=$KSRC is set: there is no pinned tarball to print (unset KSRC)"
+fi
 if [ -n "${KSRC:-}" ]; then
 	check_tree "$KSRC"
 	cd "$KSRC" && pwd
@@ -41,6 +49,11 @@ else
 		tarball=$x/usr/src/$LINUX_SOURCE_PKG.tar.xz
 		origin="$(basename "$deb")"
 	fi
+fi
+
+if [ $want_tarball = 1 ]; then
+	printf '%s\n' "$tarball"
+	exit 0
 fi
 
 tree=$OUT/src/linux

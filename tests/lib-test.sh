@@ -15,7 +15,7 @@ expect() { # NAME COMMAND...
 }
 expect_match() { # NAME REGEX TEXT
 	T_N=$((T_N + 1))
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+	if grep -Eq -- "$2" <<<"$3"; then
 		T_PASS=$((T_PASS + 1)); printf 'ok %d - %s\n' "$T_N" "$1"
 	else
 		T_FAIL=$((T_FAIL + 1)); printf 'not ok %d - %s\n' "$T_N" "$1"

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Turn the series into mail-ready patch series, one per upstream subsystem,
+# and check that they apply. Nothing is sent.
+#
+#   scripts/mail.sh            make out/mail/, then verify it
+#   scripts/mail.sh --verify   only verify what out/mail/ holds
+#
+# 1. A git tree of the pinned version, cached in $OUT/git/linux: the pinned
+#    tarball (scripts/fetch-tree.sh --tarball) extracted and committed once
+#    (tag "pinned"); MAIL_BASE_TREE=DIR commits that directory instead
+#    (for tests).
+# 2. git am of every patch of the series, in order, on a branch "mail".
+# 3. Per area of the series (arch-x86-pv -> x86/xen, drivers-xen-front ->
+#    drivers/xen, Documentation, selftests), in series order:
+#    git format-patch --cover-letter into $OUT/mail/N-<name>/, with
+#    To: (maintainers, supporters) and Cc: (reviewers, lists) from the
+#    tree's scripts/get_maintainer.pl --no-git, and the cover letter filled
+#    in: subject and summary (mail/<area>.txt, or the patches' subjects),
+#    what it depends on, how it was tested, and the results of the last
+#    run ($OUT/last/*/summary.txt; LAST_RUN=DIR for another run directory)
+#    and of the last scripts/check-patches.sh ($OUT/check-patches.last).
+# 4. Verify: in a separate worktree reset to the pinned commit
+#    ($OUT/git/verify), git am every patch of $OUT/mail/*/ in order (cover
+#    letters left out): all must apply, and the result must be the same
+#    tree as the series gives. Exit 1 naming the file that does not apply.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+verify_only=0
+case ${1:-} in
+--verify) verify_only=1 ;;
+-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+'') ;;
+*) die "usage: scripts/mail.sh [--verify]" ;;
+esac
+need git:git perl:perl
+
+G=$OUT/git/linux
+MAIL=$OUT/mail
+LAST_RUN=${LAST_RUN:-$OUT/last}
+# The sender (From: of the cover letters): GIT_COMMITTER_NAME/EMAIL, else
+# the author of the series' first patch.
+first_from=$(sed -n '1s/^From: //p' "$PATCHES/$(series_patches | head -n1)" 2>/dev/null || true)
+[ -n "$first_from" ] || first_from="pvops-series harness <pvops-series@localhost>"
+export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-${first_from% <*}}
+export GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-$(sed 's/.*<\(.*\)>.*/\1/' <<<"$first_from")}
+git_() { git -C "$G" -c user.name="$GIT_COMMITTER_NAME" -c user.email="$GIT_COMMITTER_EMAIL" -c core.autocrlf=false -c am.keepcr=false "$@"; }
+
+# Area of the series -> upstream subsystem name and directory name.
+label_of() {
+	case $1 in
+	arch-x86-pv) echo x86/xen ;;
+	drivers-xen-front) echo drivers/xen ;;
+	*) echo "$1" ;;
+	esac
+}
+slug_of() { label_of "$1" | tr '/' '-'; }
+
+# (1) The pinned tree as a git repository.
+base_tree() {
+	local src stamp
+	if [ -n "${MAIL_BASE_TREE:-}" ]; then
+		src=$(cd "$MAIL_BASE_TREE" && pwd)
+		stamp="dir $src $(find "$src" -type f -newer "$src" 2>/dev/null | wc -l) $(stat -c %Y "$src")"
+	else
+		src=$("$TOP/scripts/fetch-tree.sh" --tarball)
+		stamp="$(readlink -f "$src") $(stat -c '%s %Y' "$src")"
+	fi
+	if [ -f "$G/.git/pvci-source" ] && [ "$(cat "$G/.git/pvci-source")" = "$stamp" ] &&
+		git_ rev-parse -q --verify pinned >/dev/null; then
+		return 0
+	fi
+	local t0
+	t0=$(now)
+	say "making a git tree of the pinned version in $G (once)"
+	rm -rf "$G" "$OUT/git/verify" && mkdir -p "$G"
+	if [ -d "$src" ]; then
+		cp -a "$src"/. "$G"/
+		rm -rf "$G/.pc" "$G/.git"
+	else
+		tar -C "$G" --strip-components=1 -xf "$src"
+	fi
+	git_ init -q
+	git_ config gc.auto 0
+	git_ add -A -f .
+	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
+		git_ commit -q -m "Linux $(tree_version "$G" || echo "$LINUX_VERSION") (pinned tree: $(basename "$src"))" --author="pvops-series harness <pvops-series@localhost>"
+	git_ tag -f pinned >/dev/null
+	printf '%s\n' "$stamp" >"$G/.git/pvci-source"
+	say "git tree of the pinned version ready in $(($(now) - t0)) s"
+}
+
+# git am the files given, in order, on top of the pinned commit in worktree
+# $1; on failure print which file and why, and return 1.
+am_files() {
+	local wt=$1 f log
+	shift
+	log=$(mktemp)
+	git -C "$wt" am --abort >/dev/null 2>&1 || true
+	git -C "$wt" checkout -q -f --detach pinned
+	git -C "$wt" clean -q -fdx
+	for f in "$@"; do
+		if ! git -C "$wt" -c user.name="$GIT_COMMITTER_NAME" -c user.email="$GIT_COMMITTER_EMAIL" am -q "$f" >"$log" 2>&1; then
+			printf 'error: git am: %s does not apply to a fresh Linux %s tree:\n' "${f#"$TOP"/}" "$LINUX_VERSION" >&2
+			sed 's/^/  /' "$log" | head -n 20 >&2
+			git -C "$wt" am --abort >/dev/null 2>&1 || true
+			rm -f "$log"
+			return 1
+		fi
+	done
+	rm -f "$log"
+}
+
+verify() {
+	local files wt=$OUT/git/verify n
+	mapfile -t files < <(find "$MAIL" -mindepth 2 -maxdepth 2 -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
+	[ ${#files[@]} -gt 0 ] || die "no patches in $MAIL: run scripts/mail.sh (make mail) first"
+	if [ ! -d "$wt" ]; then
+		git_ worktree prune
+		git_ worktree add -q --detach "$wt" pinned
+	fi
+	n=${#files[@]}
+	am_files "$wt" "${files[@]}" || die "mail: the exported series does not apply with git am (files in $MAIL)"
+	if git_ rev-parse -q --verify mail >/dev/null && ! git -C "$wt" diff --quiet mail HEAD --; then
+		git -C "$wt" diff --stat mail HEAD -- | tail -n 5 >&2
+		die "mail: git am of $MAIL gives another tree than the series"
+	fi
+	say "mail: verified: git am applies all $n patches of $MAIL cleanly to a fresh Linux $LINUX_VERSION tree (pinned commit $(git_ rev-parse --short pinned)); the result is the series' tree"
+}
+
+if [ $verify_only = 1 ]; then
+	[ -d "$G/.git" ] || die "no git tree in $G: run scripts/mail.sh first"
+	verify
+	exit 0
+fi
+
+t_start=$(now)
+base_tree
+
+# (2) git am the series, remembering where each area ends.
+mapfile -t all < <(series_patches)
+[ ${#all[@]} -gt 0 ] || die "the series is empty: nothing to mail"
+git_ am --abort >/dev/null 2>&1 || true
+git_ checkout -q -f -B mail pinned
+git_ clean -q -fdx
+areas=()
+declare -A first=() last=() count=()
+prev=pinned
+for p in "${all[@]}"; do
+	[ -f "$PATCHES/$p" ] || die "series names $p, but $PATCHES/$p does not exist"
+	a=${p%%/*}
+	[ "$a" = "$p" ] && a=misc
+	if ! git_ am -q "$PATCHES/$p" >"$OUT/git/am.log" 2>&1; then
+		sed 's/^/  /' "$OUT/git/am.log" | head -n 20 >&2
+		git_ am --abort >/dev/null 2>&1 || true
+		die "git am: patch $p does not apply to Linux $LINUX_VERSION after the patches before it"
+	fi
+	if [ -z "${count[$a]:-}" ]; then
+		for x in "${areas[@]}"; do
+			[ "$x" = "$a" ] && die "area $a is split in two by another area in the series: one mail series per area needs its patches together"
+		done
+		areas+=("$a")
+		first[$a]=$prev
+		count[$a]=0
+	fi
+	count[$a]=$((count[$a] + 1))
+	prev=$(git_ rev-parse HEAD)
+	last[$a]=$prev
+done
+
+# What was tested, and the results of the last run.
+tested() {
+	local d s any=0
+	fmt -w 72 <<EOF
+How it was tested: the series is applied with quilt to Linux $LINUX_VERSION (Debian's $LINUX_SOURCE_PKG $LINUX_SOURCE_DEBVER) and built for x86_64 with a small guest config. That kernel boots as a Xen PV domU under Xen ($XEN_PKG) with a Debian $DEBIAN_SUITE dom0, all in QEMU/TCG, with a Debian $DEBIAN_SUITE userspace in the domU, and runs the kselftests (the x86 suite and timers tests) there. The rig also checks that the domain powers off and that Xen records the shutdown reason "poweroff". The rig's test command also checks each patch: its header, checkpatch.pl --strict, and a build of the tree after each patch the last change touched (after every patch in its full mode).
+EOF
+	if [ -f "$OUT/check-patches.last" ]; then
+		echo
+		echo "Last check of the patches (scripts/check-patches.sh):"
+		sed 's/^/  /' "$OUT/check-patches.last"
+	fi
+	echo
+	# The last run, or the newest run with results when the last has none
+	# (e.g. a run still going on, or one that stopped before the tests).
+	run=$LAST_RUN
+	if ! ls "$run"/*/summary.txt >/dev/null 2>&1; then
+		s=$(ls -t "$(dirname "$(readlink -f "$run")")"/*/*/summary.txt "$OUT"/runs/*/*/summary.txt 2>/dev/null | head -n1 || true)
+		[ -n "$s" ] && run=$(dirname "$(dirname "$s")")
+	fi
+	for d in "$run"/*/; do
+		s=$d/summary.txt
+		[ -f "$s" ] || continue
+		any=1
+		echo "Results of the last run with results ($(basename "$(readlink -f "$run")"), $(basename "$d") domU, $(date -u -r "$s" '+%Y-%m-%d %H:%M UTC')):"
+		[ -f "$d/times.txt" ] && sed 's/^/  /' "$d/times.txt"
+		sed 's/^/  /' "$s"
+		echo
+	done
+	[ $any = 1 ] || echo "Results of the last run: none recorded (no $LAST_RUN/*/summary.txt)."
+}
+
+# (3) One format-patch series per area.
+rm -rf "$MAIL" && mkdir -p "$MAIL"
+gm=$G/scripts/get_maintainer.pl
+n=0
+done_labels=()
+for a in "${areas[@]}"; do
+	n=$((n + 1))
+	label=$(label_of "$a")
+	dir=$MAIL/$n-$(slug_of "$a")
+	range=${first[$a]}..${last[$a]}
+	# Recipients: get_maintainer.pl on the area's whole diff.
+	to=() cc=()
+	if [ -f "$gm" ]; then
+		git_ diff "$range" >"$MAIL/.diff"
+		while IFS= read -r line; do
+			addr=${line%% (*}
+			role=${line#* (}
+			case $role in
+			maintainer:* | supporter:* | "odd fixer:"*) to+=("$addr") ;;
+			*) cc+=("$addr") ;;
+			esac
+		done < <(cd "$G" && perl scripts/get_maintainer.pl --no-git --no-git-fallback "$MAIL/.diff" 2>/dev/null | grep -v '^$' || true)
+		rm -f "$MAIL/.diff"
+	else
+		note "no scripts/get_maintainer.pl in the tree: $label series has no recipients"
+	fi
+	rcpt=()
+	for x in "${to[@]}"; do rcpt+=("--to=$x"); done
+	for x in "${cc[@]}"; do rcpt+=("--cc=$x"); done
+	git_ format-patch -q --cover-letter --thread=shallow --subject-prefix=PATCH "${rcpt[@]}" -o "$dir" "$range" >/dev/null
+	mapfile -t files < <(ls "$dir"/*.patch | grep -v '/0000-cover-letter.patch$')
+	# Depends on earlier areas? (does it apply to the pinned tree alone)
+	dep=
+	idx=$(mktemp)
+	if ! GIT_INDEX_FILE=$idx git_ read-tree pinned || ! GIT_INDEX_FILE=$idx git_ apply --cached --check "${files[@]}" 2>/dev/null; then
+		dep="This series applies to Linux $LINUX_VERSION on top of the $(IFS=,; echo "${done_labels[*]}" | sed 's/,/, /g') series posted with it."
+	else
+		dep="This series applies to Linux $LINUX_VERSION on its own."
+	fi
+	rm -f "$idx"
+	done_labels+=("$label")
+	# Cover letter.
+	cover=$dir/0000-cover-letter.patch
+	if [ -f "$TOP/mail/$a.txt" ]; then
+		subject=$(head -n1 "$TOP/mail/$a.txt")
+		intro=$(tail -n +2 "$TOP/mail/$a.txt")
+	else
+		subject="$label: $(git_ log --format=%s -1 "${last[$a]}" | sed 's/^[^:]*: //')$([ "${count[$a]}" -gt 1 ] && echo " and $((count[$a] - 1)) more")"
+		intro="This series:"$'\n'$(git_ log --reverse --format='- %s' "$range")
+	fi
+	blurb=$dir/.blurb
+	{
+		printf '%s\n\n%s\n\n' "$intro" "$dep"
+		tested
+	} >"$blurb"
+	SUBJECT=$subject BLURB=$blurb perl -0pi -e '
+		s/\*\*\* SUBJECT HERE \*\*\*/$ENV{SUBJECT}/;
+		my $b = do { local $/; open my $f, "<", $ENV{BLURB} or die; <$f> }; $b =~ s/\n+\z//;
+		s/\*\*\* BLURB HERE \*\*\*/$b/;' "$cover"
+	rm -f "$blurb"
+	printf '%s\n' "${to[@]}" >"$dir/to.txt"
+	printf '%s\n' "${cc[@]}" >"$dir/cc.txt"
+	say "$label: ${count[$a]} patches + cover letter in ${dir#"$TOP"/} (To: ${#to[@]}, Cc: ${#cc[@]})"
+done
+cat >"$MAIL/README.txt" <<EOF
+Mail-ready series made by scripts/mail.sh ($(date -u '+%Y-%m-%d %H:%M UTC')) from
+the series on Linux $LINUX_VERSION, one directory per upstream subsystem, in
+the order they apply. Nothing was sent. Each mail carries its To:/Cc:
+(from scripts/get_maintainer.pl --no-git; also in to.txt and cc.txt).
+To send one series, after reading it:
+
+  git send-email --annotate DIR/*.patch
+
+EOF
+say "mail: ${#all[@]} patches in ${#areas[@]} series under $MAIL in $(($(now) - t_start)) s"
+
+# (4) Verify.
+verify
