@@ -16,7 +16,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pvops-series
 # The kselftests run in the guest: whole suites, plus single suite:test
 # entries. The default is the set that finishes in minutes under TCG;
 # `make full` runs the whole timers and x86 suites.
-SUITES ?= x86
+SUITES ?= xen x86
 TESTS ?= timers:nanosleep timers:mqueue-lat timers:posix_timers
 FULL_SUITES := timers x86
 # The kselftest `config` fragments merged into the kernel config: a fixed
@@ -32,7 +32,8 @@ export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN
 
 S := $(CURDIR)/scripts
 
-.PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh run-dir clean distclean help
+.PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh run-dir clean distclean help \
+	check-patches check-patches-full mail mail-verify mainline
 
 all: main
 
@@ -85,13 +86,36 @@ without:
 	@[ -n "$(PATCH)" ] || { echo "error: give PATCH=<series entry>" >&2; exit 1; }
 	@KCONFIG_SUITES="$(KCONFIG_SUITES)" BUILD_SUITES="$(BUILD_SUITES)" $(S)/without-patch.sh $(PATCH) $(or $(GUESTS),pv pvh)
 
+# Per patch: From/Subject/body/Signed-off-by, checkpatch --strict (exceptions
+# in checkpatch-exceptions.txt) and a build after each patch changed since
+# HEAD~1 (bisectability; BASE_REV= to compare with another commit).
+check-patches:
+	@t=$$($(S)/fetch-tree.sh) && FLAVOUR=$(FLAVOUR) KCONFIG_SUITES="$(KCONFIG_SUITES)" \
+	  $(S)/check-patches.sh --build=fast --tree "$$t"
+
+# The same, building the tree after every patch of the series.
+check-patches-full:
+	@t=$$($(S)/fetch-tree.sh) && FLAVOUR=$(FLAVOUR) KCONFIG_SUITES="$(KCONFIG_SUITES)" \
+	  $(S)/check-patches.sh --build=full --tree "$$t"
+
+# Mail-ready series under out/mail/ (one per subsystem, git am-checked).
+mail:
+	@$(S)/mail.sh
+
+mail-verify:
+	@$(S)/mail.sh --verify
+
+# The series on the newest linux-source-N.M of Debian unstable.
+mainline:
+	@$(S)/mainline.sh
+
 # The project's own tests (no kernel build): fast.
 selftest:
 	@$(S)/run-tests.sh
 
 # CI: the harness's own tests, a domU that panics at boot (the run must
 # fail and name the stage), then the main job. Its last line is the summary.
-test: selftest kselftest docs-check
+test: selftest check-patches kselftest docs-check
 	@tests/boot-panic.sh
 	@$(S)/run-guest.sh $(FLAVOUR) pv
 

@@ -86,7 +86,9 @@ fi
 
 # A git tree with history can resolve the commit ids of Fixes: tags.
 tree_has_history=0
-if git -C "$TREE" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
+# The tree's own repository: a tree inside another one (out/src/linux in
+# this project's clone) has no history of its own.
+if [ "$(git -C "$TREE" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$TREE" && pwd -P)" ] &&
 	[ "$(git -C "$TREE" rev-list --count HEAD 2>/dev/null || echo 0)" -gt 1 ]; then
 	tree_has_history=1
 fi
