@@ -305,5 +305,5 @@ say "patches: $pass passed, $nfail failed"
 	echo "patches: $pass passed, $nfail failed"
 } >"$LOGDIR/summary.txt"
 # The last run's summary, for the cover letters of scripts/mail.sh.
-cp "$LOGDIR/summary.txt" "$OUT/check-patches.last"
+mkdir -p "$OUT" && cp "$LOGDIR/summary.txt" "$OUT/check-patches.last"
 [ $nfail -eq 0 ]
