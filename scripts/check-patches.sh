@@ -186,8 +186,11 @@ fast)
 	base=${BASE_REV:-HEAD~1}
 	repo=$(git -C "$PATCHES" rev-parse --show-toplevel 2>/dev/null || true)
 	if [ -z "$repo" ] || ! git -C "$repo" rev-parse -q --verify "$base^{commit}" >/dev/null; then
-		note "--build=fast: no $base to compare with (not a git checkout, or no history): building after every patch"
-		to_build=("${all[@]}")
+		# A shallow clone (CI) cannot tell what the last commit changed, and
+		# building after every patch there means several cold builds: build
+		# the whole series only, and say so.
+		note "--build=fast: no $base to compare with (not a git checkout, or a shallow clone): building after the last patch only; run make check-patches-full for every patch"
+		[ ${#all[@]} -gt 0 ] && to_build=("${all[-1]}")
 	else
 		prel=$(realpath --relative-to="$repo" "$PATCHES")
 		srel=$(realpath --relative-to="$repo" "$SERIES")
