@@ -32,7 +32,7 @@ export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN
 
 S := $(CURDIR)/scripts
 
-.PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh run-dir clean distclean help \
+.PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh boot-native run-dir clean distclean help \
 	check-patches check-patches-full mail mail-verify mainline
 
 all: main
@@ -56,7 +56,7 @@ full:
 images:
 	@$(S)/mk-dom0.sh >/dev/null && $(S)/mk-domu.sh >/dev/null
 
-boot-pv boot-pvh: boot-%: kselftest
+boot-pv boot-pvh boot-native: boot-%: kselftest
 	@$(S)/run-guest.sh $(FLAVOUR) $*
 
 # Print the tree's path (preparing it when needed).
@@ -113,11 +113,18 @@ mainline:
 selftest:
 	@$(S)/run-tests.sh
 
-# CI: the harness's own tests, a domU that panics at boot (the run must
-# fail and name the stage), then the main job. Its last line is the summary.
-test: selftest check-patches kselftest docs-check
+# CI: the harness's own tests, the patch checks, a domU that panics at boot
+# (the run must fail and name the stage), then the same tests natively
+# under QEMU (the baseline) and as the PV domU, side by side. Ends with both
+# summaries; fails on any failure, and on a failure only PV has.
+test: selftest check-patches kselftest docs-check run-dir
 	@tests/boot-panic.sh
-	@$(S)/run-guest.sh $(FLAVOUR) pv
+	@rc=0; \
+	$(S)/run-guest.sh $(FLAVOUR) native || rc=1; \
+	$(S)/run-guest.sh $(FLAVOUR) pv || rc=1; \
+	echo "==> native and PV side by side ($(RUN_DIR)/compare.md)"; \
+	$(S)/compare.sh $(RUN_DIR)/native/summary.txt $(RUN_DIR)/pv/summary.txt $(RUN_DIR)/compare.md >/dev/null || rc=1; \
+	exit $$rc
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/runs $(OUT)/last

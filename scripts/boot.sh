@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Boot Xen under QEMU (TCG) with Debian's dom0, create the domU and follow
 # the run stage by stage until the domU has shut down and dom0 is done.
+# With GUEST_TYPE=native, boot the same kernel and disk on QEMU directly
+# (no Xen; virtio disk, serial console), the baseline for the Xen guests.
 #
 #   scripts/boot.sh DOM0_IMG_DIR DOMU_KERNEL DOMU_DISK_IMG
+#   GUEST_TYPE=native scripts/boot.sh - KERNEL DISK_IMG
 #
-# Environment: RUN_DIR (logs), GUEST_TYPE (pv|pvh, default pv), DOMU_NAME,
+# Environment: RUN_DIR (logs), GUEST_TYPE (pv|pvh|native, default pv), DOMU_NAME,
 # DOMU_CMDLINE_EXTRA (appended to the domU kernel command line),
 # DOMU_MEMORY (MiB), DOMU_VCPUS, TESTS_TIMEOUT (s, the tests stage).
 #
@@ -22,13 +25,24 @@ DOMU_MEMORY=${DOMU_MEMORY:-1024}
 DOMU_VCPUS=${DOMU_VCPUS:-2}
 RUN_DIR=${RUN_DIR:-$OUT/runs/boot-$(date +%Y%m%d-%H%M%S)}
 need qemu-system-x86_64:qemu-system-x86 cpio:cpio
-for f in "$D0/xen" "$D0/vmlinuz" "$D0/initrd.cpio" "$KERNEL" "$DISK"; do
+inputs=("$KERNEL" "$DISK")
+[ "$GUEST_TYPE" = native ] || inputs+=("$D0/xen" "$D0/vmlinuz" "$D0/initrd.cpio")
+for f in "${inputs[@]}"; do
 	[ -f "$f" ] || die "missing boot input: $f"
 done
 mkdir -p "$RUN_DIR"
 work=$RUN_DIR/boot-work
 rm -rf "$work" && mkdir -p "$work/pvci"
-
+console=$RUN_DIR/console.log
+: >"$console"
+if [ "$GUEST_TYPE" = native ]; then
+	# The domU's fstab names xvda: fstab=0 leaves / as the kernel mounted it.
+	qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64 -m "$DOMU_MEMORY" -smp "$DOMU_VCPUS"
+		-display none -monitor none -no-reboot -nic none -serial "file:$console"
+		-kernel "$KERNEL"
+		-append "root=/dev/vda rw console=ttyS0 loglevel=5 fstab=0 ${DOMU_CMDLINE_EXTRA:-}"
+		-drive "file=$DISK,if=virtio,format=raw,cache=unsafe")
+else
 # What dom0 runs: /init and this run's domU, as a second cpio archive
 # after dom0's own (files in a later archive replace earlier ones).
 cp "$KERNEL" "$work/pvci/bzImage"
@@ -55,8 +69,6 @@ install -m 0755 "$TOP/scripts/dom0-hotplug" "$work/pvci/hotplug"
 (cd "$work" && find init pvci | cpio -o -H newc --quiet) >"$work/run.cpio"
 cat "$D0/initrd.cpio" "$work/run.cpio" >"$work/dom0-initrd.cpio"
 
-console=$RUN_DIR/console.log
-: >"$console"
 xen_args="console=com1 com1=115200 dom0_mem=1536M,max:1536M loglvl=all guest_loglvl=all noreboot cpuidle=no max_cstate=0"
 dom0_args="console=hvc0 loglevel=4 rdinit=/init"
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt -m 3072 -smp 2
@@ -64,12 +76,17 @@ qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt -m 3072 -
 	-kernel "$D0/xen" -append "$xen_args"
 	-initrd "$D0/vmlinuz $dom0_args,$work/dom0-initrd.cpio"
 	-drive "file=$DISK,if=virtio,format=raw,cache=unsafe")
+fi
 printf '%q ' "${qemu[@]}" >"$RUN_DIR/qemu.cmd"
 "${qemu[@]}" >"$RUN_DIR/qemu.log" 2>&1 &
 qpid=$!
 
 split_logs() {
 	tr -d '\r' <"$console" >"$work/console.txt" || true
+	if [ "$GUEST_TYPE" = native ]; then
+		cp "$work/console.txt" "$RUN_DIR/guest.log"
+		return 0
+	fi
 	grep -a '^(XEN)' "$work/console.txt" >"$RUN_DIR/xen.log" || true
 	sed -n 's/^\[domU\] //p' "$work/console.txt" >"$RUN_DIR/guest.log" || true
 	grep -av '^(XEN)\|^\[domU\] ' "$work/console.txt" >"$RUN_DIR/dom0.log" || true
@@ -92,6 +109,15 @@ stages=(
 	"domu-poweroff;^PVCI: stage domu-shutdown;${POWEROFF_TIMEOUT:-120};guest"
 	"dom0-done;^PVCI: stage done;60;dom0"
 )
+# Natively the guest's console is the serial port itself, and QEMU exits
+# when the guest powers off.
+if [ "$GUEST_TYPE" = native ]; then
+	stages=(
+		"userspace;^PVCI-DOMU: stage userspace-up;${USERSPACE_TIMEOUT:-600};guest"
+		"tests;^PVCI-DOMU: stage tests-done;${TESTS_TIMEOUT:-1200};guest"
+		"poweroff;reboot: Power down;${POWEROFF_TIMEOUT:-120};guest"
+	)
+fi
 # Fatal on sight, whatever the stage.
 fatal='^(\[domU\] )?.*Kernel panic - not syncing|^\(XEN\) .*(Panic on CPU|FATAL TRAP|Domain 0 crashed)|^PVCI: stage domu-shutdown reason=crash'
 
@@ -123,7 +149,14 @@ for s in "${stages[@]}"; do
 	done
 	printf 'stage %-15s %4d s\n' "$name" $(($(now) - t0)) | tee -a "$RUN_DIR/stages.log"
 done
-reason=$(sed -n 's/^PVCI: stage domu-shutdown reason=\([a-z_]*\).*/\1/p' "$work/console.txt" | tail -n1)
-printf 'boot: %s domU shut down (reason: %s); whole run %d s; logs in %s\n' \
+if [ "$GUEST_TYPE" = native ]; then
+	# Powered off: QEMU exits by itself (a halted guest would keep it up).
+	t0=$(now)
+	while kill -0 "$qpid" 2>/dev/null && [ $(($(now) - t0)) -lt 30 ]; do sleep 1; done
+	if kill -0 "$qpid" 2>/dev/null; then reason=halt-qemu-still-running; else reason=poweroff; fi
+else
+	reason=$(sed -n 's/^PVCI: stage domu-shutdown reason=\([a-z_]*\).*/\1/p' "$work/console.txt" | tail -n1)
+fi
+printf 'boot: %s guest shut down (reason: %s); whole run %d s; logs in %s\n' \
 	"$GUEST_TYPE" "$reason" $(($(now) - t_run)) "$RUN_DIR" | tee -a "$RUN_DIR/stages.log"
 echo "$reason" >"$RUN_DIR/domu-shutdown-reason"
