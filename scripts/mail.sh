@@ -172,7 +172,7 @@ done
 tested() {
 	local d s any=0
 	fmt -w 72 <<EOF
-How it was tested: the series is applied with quilt to Linux $LINUX_VERSION (Debian's $LINUX_SOURCE_PKG $LINUX_SOURCE_DEBVER) and built for x86_64 with a small guest config. That kernel boots as a Xen PV domU under Xen ($XEN_PKG) with a Debian $DEBIAN_SUITE dom0, all in QEMU/TCG, with a Debian $DEBIAN_SUITE userspace in the domU, and runs the kselftests (the x86 suite and timers tests) there. The rig also checks that the domain powers off and that Xen records the shutdown reason "poweroff". The rig's test command also checks each patch: its header, checkpatch.pl --strict, and a build of the tree after each patch the last change touched (after every patch in its full mode).
+How it was tested: the series is applied with quilt to Linux $LINUX_VERSION (Debian's $LINUX_SOURCE_PKG $LINUX_SOURCE_DEBVER) and built for x86_64 with a small guest config. That kernel boots as a Xen PV domU under Xen ($XEN_PKG) with a Debian $DEBIAN_SUITE dom0, all in QEMU/TCG, with a Debian $DEBIAN_SUITE userspace in the domU, and runs the kselftests there: the new xen suite, the x86 suite and timers tests. The same kernel and disk also boot natively under QEMU (no Xen), where the same tests run as the baseline. The rig also checks that the domain powers off and that Xen records the shutdown reason "poweroff". The rig's test command also checks each patch: its header, checkpatch.pl --strict, and a build of the tree after each patch the last change touched (after every patch in its full mode).
 EOF
 	if [ -f "$OUT/check-patches.last" ]; then
 		echo
@@ -233,7 +233,15 @@ for a in "${areas[@]}"; do
 	# Depends on earlier areas? (does it apply to the pinned tree alone)
 	dep=
 	idx=$(mktemp)
-	if ! GIT_INDEX_FILE=$idx git_ read-tree pinned || ! GIT_INDEX_FILE=$idx git_ apply --cached --check "${files[@]}" 2>/dev/null; then
+	# One patch after the other into a scratch index: the later patches
+	# of an area may build on its earlier ones.
+	alone=1
+	GIT_INDEX_FILE=$idx git_ read-tree pinned || alone=0
+	for f in "${files[@]}"; do
+		[ $alone = 1 ] || break
+		GIT_INDEX_FILE=$idx git_ apply --cached "$f" 2>/dev/null || alone=0
+	done
+	if [ $alone = 0 ]; then
 		dep="This series applies to Linux $LINUX_VERSION on top of the $(IFS=,; echo "${done_labels[*]}" | sed 's/,/, /g') series posted with it."
 	else
 		dep="This series applies to Linux $LINUX_VERSION on its own."
