@@ -97,7 +97,7 @@ check shutdown-reason-poweroff "shutdown reason recorded (by Xen, or QEMU exitin
 
 printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1)) | tee "$RUN_DIR/times.txt"
 grep '^PVCI-DOMU: dmesg-err: ' "$RUN_DIR/guest.log" | sed 's/^PVCI-DOMU: //' || true
-stage "results ($GUEST_TYPE domU)"
+stage "results ($GUEST_TYPE $([ "$GUEST_TYPE" = native ] && echo guest || echo domU))"
 rc=0
 cat "$RUN_DIR/guest.log" "$notrun" "$checks" >"$RUN_DIR/results.log"
 sed -n 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' "$RUN_DIR/guest.log" >"$RUN_DIR/test-times.txt"
