@@ -19,9 +19,10 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pvops-series
 SUITES ?= xen x86
 TESTS ?= timers:nanosleep timers:mqueue-lat timers:posix_timers
 FULL_SUITES := timers x86
-# The kselftest `config` fragments merged into the kernel config: a fixed
-# list, so that running another set of tests never changes the kernel.
-KCONFIG_SUITES := timers x86 xen
+# The kselftest `config` fragments merged into the kernel config
+# (kconfig/kselftest-suites): a fixed list, so that running another set
+# of tests never changes the kernel.
+KCONFIG_SUITES := $(strip $(shell sed 's/#.*//' kconfig/kselftest-suites))
 FLAVOUR ?= x86_64-guest
 RUN_ID := $(shell date +%Y%m%d-%H%M%S)
 RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
@@ -33,7 +34,7 @@ export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN
 S := $(CURDIR)/scripts
 
 .PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh boot-native run-dir clean distclean help \
-	check-patches check-patches-full mail mail-verify mainline quick
+	check-patches check-patches-full mail mail-verify mainline quick unpatched
 
 all: main
 
@@ -91,6 +92,12 @@ docs-check: apply
 without:
 	@[ -n "$(PATCH)" ] || { echo "error: give PATCH=<series entry>" >&2; exit 1; }
 	@KCONFIG_SUITES="$(KCONFIG_SUITES)" BUILD_SUITES="$(BUILD_SUITES)" $(S)/without-patch.sh $(PATCH) $(or $(GUESTS),pv pvh)
+
+# The pinned kernel without the series (same config, same kselftests) as a
+# PV domU; with the native and PV summaries of the last `make test` run
+# (out/last), the table of what the series fixes: out/last/compare-upstream.md.
+unpatched: kselftest
+	@RUN_DIR=$$(readlink -f $(OUT)/last) $(S)/unpatched.sh $(FLAVOUR) $(or $(GUESTS),pv)
 
 # Per patch: From/Subject/body/Signed-off-by, checkpatch --strict (exceptions
 # in checkpatch-exceptions.txt) and a build after each patch changed since

@@ -121,9 +121,9 @@ fi
 # Fatal on sight, whatever the stage.
 fatal='^(\[domU\] )?.*Kernel panic - not syncing|^\(XEN\) .*(Panic on CPU|FATAL TRAP|Domain 0 crashed)|^PVCI: stage domu-shutdown reason=crash'
 
-fail() { # STAGE WHY LOG
+fail() { # STAGE WHY LOG (t0: when the stage began)
 	split_logs
-	printf 'FAIL: stage %s: %s\n' "$1" "$2" | tee -a "$RUN_DIR/stages.log" >&2
+	printf 'FAIL: stage %s (after %d s): %s\n' "$1" $(($(now) - ${t0:-$(now)})) "$2" | tee -a "$RUN_DIR/stages.log" >&2
 	printf -- '--- last lines of %s ---\n' "$RUN_DIR/$3.log" >&2
 	tail -n "${TAIL_LINES:-40}" "$RUN_DIR/$3.log" >&2
 	printf -- '--- all logs of this run: %s\n' "$RUN_DIR" >&2

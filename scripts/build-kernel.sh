@@ -30,7 +30,7 @@ LOGDIR=${RUN_DIR:-$OUT/logs}
 mkdir -p "$O" "$LOGDIR"
 log=$LOGDIR/build-$FLAVOUR.log
 
-# Fragments: ours, then the selftests' (their =m become =y: we build no modules).
+# Fragments: ours, then the selftests' (we build no modules: see kselftest_fragment).
 frags=("$TOP/kconfig/base.config" "$frag")
 kst=$O/kselftest.config
 : >"$kst.new"
@@ -39,10 +39,7 @@ if [ -n "${KSELFTEST_CONFIG:-}" ]; then
 	# series, so that the config stays the same after every patch).
 	cp "$KSELFTEST_CONFIG" "$kst.new"
 else
-	for s in ${SUITES:-}; do
-		f=$TREE/tools/testing/selftests/$s/config
-		[ -f "$f" ] && sed 's/=m$/=y/' "$f" >>"$kst.new"
-	done
+	kselftest_fragment "$TREE" "${SUITES:-}" >"$kst.new"
 fi
 mv "$kst.new" "$kst"
 [ -s "$kst" ] && frags+=("$kst")

@@ -67,7 +67,6 @@ PATCHES=$(cd "$PATCHES" && pwd) SERIES=$(realpath "$SERIES")
 EXCEPTIONS=${EXCEPTIONS:-$TOP/checkpatch-exceptions.txt}
 CHECKPATCH=${CHECKPATCH:-$TREE/scripts/checkpatch.pl}
 FLAVOUR=${FLAVOUR:-x86_64-guest}
-KCONFIG_SUITES=${KCONFIG_SUITES:-timers x86 xen}
 LOGDIR=${RUN_DIR:-$OUT/logs}/check-patches
 rm -rf "$LOGDIR" && mkdir -p "$LOGDIR"
 [ -f "$CHECKPATCH" ] || die "no checkpatch.pl at $CHECKPATCH (set CHECKPATCH=)"
@@ -268,11 +267,7 @@ if [ ${#to_build[@]} -gt 0 ]; then
 	if [ -z "${CHECK_BUILD_CMD:-}" ]; then
 		SERIES=$SERIES PATCHES=$PATCHES "$TOP/scripts/apply.sh" "$TREE" >"$LOGDIR/apply-all.log" 2>&1 ||
 			{ cat "$LOGDIR/apply-all.log" >&2; die "the series does not apply to $TREE"; }
-		: >"$LOGDIR/kselftest.config"
-		for s in $KCONFIG_SUITES; do
-			f=$TREE/tools/testing/selftests/$s/config
-			[ -f "$f" ] && sed 's/=m$/=y/' "$f" >>"$LOGDIR/kselftest.config"
-		done
+		kselftest_fragment "$TREE" "$KCONFIG_SUITES" >"$LOGDIR/kselftest.config"
 		export KSELFTEST_CONFIG=$LOGDIR/kselftest.config
 	fi
 	for i in "${!all[@]}"; do

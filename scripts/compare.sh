@@ -1,39 +1,49 @@
 #!/usr/bin/env bash
-# Put the results of the same tests on two guests side by side (the
+# Put the results of the same tests on several guests side by side (the
 # baseline first), as a Markdown table, and count the failures that only
 # the second one has.
 #
-#   scripts/compare.sh BASE_SUMMARY OTHER_SUMMARY [OUT.md]
+#   scripts/compare.sh BASE_SUMMARY OTHER_SUMMARY [OUT.md [MORE_SUMMARY...]]
 #
 # SUMMARY: a run's summary.txt ("LABEL: RESULT suite:test  # why" lines and
-# the closing "LABEL: N passed, N failed, N skipped"). Prints the table (and
-# writes it to OUT.md), then both summary lines and
-# "only on OTHER: N failed". Exit 1 when the other guest fails a test that
-# passes or is skipped on the baseline.
+# the closing "LABEL: N passed, N failed, N skipped"). A column's title is
+# its LABEL. MORE_SUMMARY files add columns (e.g. the PV run of the kernel
+# without the series) and do not count in the exit status. Prints the table
+# (and writes it to OUT.md), then every summary line and
+# "only on OTHER: N failed". Exit 1 when OTHER fails a test that passes or
+# is skipped on the baseline.
 set -euo pipefail
-[ $# -ge 2 ] || { echo "usage: scripts/compare.sh BASE_SUMMARY OTHER_SUMMARY [OUT.md]" >&2; exit 2; }
-for f in "$1" "$2"; do [ -f "$f" ] || { echo "error: no summary $f" >&2; exit 2; }; done
+[ $# -ge 2 ] || { echo "usage: scripts/compare.sh BASE_SUMMARY OTHER_SUMMARY [OUT.md [MORE_SUMMARY...]]" >&2; exit 2; }
+files=("$1" "$2" "${@:4}")
+for f in "${files[@]}"; do [ -f "$f" ] || { echo "error: no summary $f" >&2; exit 2; }; done
 out=${3:-/dev/null}
+[ -n "$out" ] || out=/dev/null
 awk '
+	FNR == 1 { file++; nf = file }
 	# "pv: PASS    x86:foo_64  # why" -> label, result, test
-	function parse(line, r) {
-		if (line !~ /^[a-z0-9_-]+: (PASS|FAIL|SKIP|MISSING) /) return 0
-		split(line, r, " +")
-		return 1
+	/^[a-z0-9_-]+: (PASS|FAIL|SKIP|MISSING) / {
+		split($0, a, " +")
+		lb = a[1]; sub(/:$/, "", lb); label[file] = lb
+		if (!(a[3] in seen)) { seen[a[3]] = 1; order[++n] = a[3] }
+		res[file, a[3]] = a[2]
+		next
 	}
-	FNR == 1 { file++ }
-	file == 1 && parse($0, a) { lb = a[1]; sub(/:$/, "", lb); base[a[3]] = a[2]; order[++n] = a[3]; next }
-	file == 2 && parse($0, a) { lo = a[1]; sub(/:$/, "", lo); other[a[3]] = a[2]; if (!(a[3] in base)) order[++n] = a[3]; next }
 	/ passed, .* failed, .* skipped$/ { total[file] = $0 }
 	END {
-		printf "| suite | test | %s | %s |\n|---|---|---|---|\n", lb, lo
+		printf "| suite | test |"
+		for (f = 1; f <= nf; f++) printf " %s |", label[f]
+		printf "\n|---|---|"
+		for (f = 1; f <= nf; f++) printf "---|"
+		printf "\n"
 		for (i = 1; i <= n; i++) {
 			t = order[i]; s = t; sub(/:.*/, "", s); name = t; sub(/^[^:]*:/, "", name)
-			b = (t in base) ? base[t] : "-"; o = (t in other) ? other[t] : "-"
-			printf "| %s | %s | %s | %s |\n", s, name, b, o
+			printf "| %s | %s |", s, name
+			for (f = 1; f <= nf; f++) printf " %s |", ((f, t) in res) ? res[f, t] : "-"
+			printf "\n"
+			b = ((1, t) in res) ? res[1, t] : "-"; o = ((2, t) in res) ? res[2, t] : "-"
 			if ((o == "FAIL" || o == "MISSING") && b != "FAIL" && b != "MISSING") only++
 		}
-		print total[1] > "/dev/stderr"; print total[2] > "/dev/stderr"
-		printf "only on %s: %d failed\n", lo, only + 0 > "/dev/stderr"
+		for (f = 1; f <= nf; f++) print total[f] > "/dev/stderr"
+		printf "only on %s: %d failed\n", label[2], only + 0 > "/dev/stderr"
 		exit only > 0
-	}' "$1" "$2" | tee "$out"
+	}' "${files[@]}" | tee "$out"

@@ -21,6 +21,7 @@ DLCACHE=${DLCACHE:-$CACHE/downloads}
 SERIES=${SERIES:-$TOP/series}
 PATCHES=${PATCHES:-$TOP/patches}
 JOBS=${JOBS:-$(($(nproc) + 1))}
+KCONFIG_SUITES=${KCONFIG_SUITES:-$(sed 's/#.*//' "$TOP/kconfig/kselftest-suites" | xargs)}
 
 say()  { printf '%s\n' "$*"; }
 note() { printf 'note: %s\n' "$*" >&2; }
@@ -120,6 +121,19 @@ deb_download() {
 	(cd "$d" && { { [ -n "$ver" ] && apt-get download -q "$pkg=$ver"; } || apt-get download -q "$pkg"; }) \
 		>"$d/download.log" 2>&1 || { [ -n "$f" ] && { echo "$f"; return 0; }; die "cannot download $pkg: see $d/download.log"; }
 	ls -t "$d/${pkg}_"*.deb | head -n1
+}
+
+# The kselftest `config` fragments of the suites named in $2 (a list),
+# concatenated, for a kernel built without modules: a =m becomes =y, except
+# the test modules (CONFIG_TEST_*), which built in would run their tests at
+# every boot (test_vmalloc takes minutes under TCG); their tests skip.
+kselftest_fragment() {
+	local tree=$1 s f
+	for s in $2; do
+		f=$tree/tools/testing/selftests/$s/config
+		[ -f "$f" ] || continue
+		sed -e '/^CONFIG_TEST_[A-Z0-9_]*=m$/d' -e 's/=m$/=y/' "$f"
+	done
 }
 
 # sha256 of a string (for cache keys).

@@ -6,7 +6,8 @@
 #
 # Environment: SUITES (kselftest collections) and TESTS ("suite:test ..."),
 # NOT_RUN (files listing tests not to run, with reasons), RUN_DIR,
-# DOMU_CMDLINE_EXTRA, and what boot.sh takes.
+# DOMU_CMDLINE_EXTRA, SUMMARY_LABEL (the summary's label, default GUEST_TYPE),
+# and what boot.sh takes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 not() { ! "$@"; }
@@ -40,8 +41,10 @@ for s in ${SUITES:-}; do
 	grep "^$s:" "$kst/kselftest-list.txt" >>"$expected" ||
 		die "SUITES: no test of suite $s was built (see $kst/kselftest-list.txt)"
 done
+# "mm:vmtests-CATEGORY" is one category of mm's run_vmtests.sh (see pvci-run).
 for t in ${TESTS:-}; do
-	grep -qx "$t" "$kst/kselftest-list.txt" || die "TESTS: $t is not in the built kselftests ($kst/kselftest-list.txt)"
+	case $t in mm:vmtests-?*) b=mm:run_vmtests.sh ;; *) b=$t ;; esac
+	grep -qx "$b" "$kst/kselftest-list.txt" || die "TESTS: $t is not in the built kselftests ($b not in $kst/kselftest-list.txt)"
 	grep -qx "$t" "$expected" || echo "$t" >>"$expected"
 done
 # Tests listed for this guest type in the files named in NOT_RUN (e.g.
@@ -101,5 +104,5 @@ stage "results ($GUEST_TYPE $([ "$GUEST_TYPE" = native ] && echo guest || echo d
 rc=0
 cat "$RUN_DIR/guest.log" "$notrun" "$checks" >"$RUN_DIR/results.log"
 sed -n 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' "$RUN_DIR/guest.log" >"$RUN_DIR/test-times.txt"
-"$TOP/scripts/report.sh" "$RUN_DIR/results.log" "$expected" "$GUEST_TYPE:" | tee "$RUN_DIR/summary.txt" || rc=1
+"$TOP/scripts/report.sh" "$RUN_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$GUEST_TYPE}:" | tee "$RUN_DIR/summary.txt" || rc=1
 exit $rc

@@ -23,7 +23,7 @@ export OUT=$W SERIES=$W/series CCACHE_BASEDIR=$(dirname "$TOP/out")
 export RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
 tree=$("$TOP/scripts/fetch-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
-SUITES=${KCONFIG_SUITES:-timers x86 xen} "$TOP/scripts/build-kernel.sh" "$tree" x86_64-guest
+SUITES=$KCONFIG_SUITES "$TOP/scripts/build-kernel.sh" "$tree" x86_64-guest
 SUITES="${BUILD_SUITES-x86}" "$TOP/scripts/build-selftests.sh" "$tree" x86_64-guest "$W/build/x86_64-guest/kselftest_install"
 rc=0
 for g in "$@"; do

@@ -17,5 +17,9 @@ expect "panicking domU: run fails" [ $rc -ne 0 ]
 expect_match "panicking domU: names the stage" "FAIL: stage domu-userspace" "$out"
 expect_match "panicking domU: shows the panic" "Kernel panic - not syncing" "$out"
 expect_match "panicking domU: shows the guest log tail" "last lines of .*/guest.log" "$out"
-expect "panicking domU: fails well within the stage timeout (${dt} s)" [ $dt -lt 170 ]
+# The panic ends the stage, not its timeout: the stage's own time counts
+# (Xen and dom0 before it take minutes more on a loaded machine).
+st=$(printf '%s\n' "$out" | sed -n 's/^FAIL: stage domu-userspace (after \([0-9]*\) s).*/\1/p')
+expect "panicking domU: the panic ends the stage before its 180 s timeout (stage ${st:-?} s, whole run ${dt} s)" \
+	[ "${st:-999}" -lt 170 ]
 finish

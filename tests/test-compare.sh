@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Tests of scripts/compare.sh: the side-by-side table, extra columns, and
+# the exit status on failures only the second guest has.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib-test.sh"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+cat >"$W/native" <<'S'
+native: PASS    x86:a_64
+native: FAIL    x86:b_64  # exit=1
+native: SKIP    x86:c_64  # SKIP no xen
+native: 1 passed, 1 failed, 1 skipped
+S
+cat >"$W/pv" <<'S'
+pv: PASS    x86:a_64
+pv: FAIL    x86:b_64  # exit=1
+pv: PASS    x86:c_64
+pv: 2 passed, 1 failed, 0 skipped
+S
+cat >"$W/pv-bad" <<'S'
+pv: FAIL    x86:a_64  # exit=1
+pv: PASS    x86:b_64
+pv: MISSING x86:c_64
+pv: 1 passed, 2 failed, 0 skipped
+S
+cat >"$W/upstream" <<'S'
+pv-upstream: FAIL    x86:a_64  # exit=1
+pv-upstream: PASS    x86:d_64
+pv-upstream: 1 passed, 1 failed, 0 skipped
+S
+out=$("$TOP/scripts/compare.sh" "$W/native" "$W/pv" "$W/t.md" 2>&1); rc=$?
+expect "a failure on both: exit 0" [ $rc -eq 0 ]
+expect_match "table header" '^\| suite \| test \| native \| pv \|$' "$out"
+expect_match "row" '^\| x86 \| b_64 \| FAIL \| FAIL \|$' "$out"
+expect_match "no failure only on pv" '^only on pv: 0 failed$' "$out"
+expect "table written to OUT.md" grep -q '^| x86 | c_64 | SKIP | PASS |$' "$W/t.md"
+out=$("$TOP/scripts/compare.sh" "$W/native" "$W/pv-bad" 2>&1); rc=$?
+expect "failures only on pv: exit 1" [ $rc -eq 1 ]
+expect_match "fail and missing counted, a fail on both not" '^only on pv: 2 failed$' "$out"
+out=$("$TOP/scripts/compare.sh" "$W/native" "$W/pv" "" "$W/upstream" 2>&1); rc=$?
+expect "extra column: exit from the first two only" [ $rc -eq 0 ]
+expect_match "extra column header" '^\| suite \| test \| native \| pv \| pv-upstream \|$' "$out"
+expect_match "extra column result" '^\| x86 \| a_64 \| PASS \| PASS \| FAIL \|$' "$out"
+expect_match "a test only in the extra column" '^\| x86 \| d_64 \| - \| - \| PASS \|$' "$out"
+expect_match "every summary line" 'pv-upstream: 1 passed, 1 failed, 0 skipped' "$out"
+"$TOP/scripts/compare.sh" "$W/native" "$W/nonexistent" >/dev/null 2>&1; rc=$?
+expect "a missing summary: exit 2" [ $rc -eq 2 ]
+finish
