@@ -19,7 +19,9 @@ if [ -z "${SUITES:-}" ]; then
 	exit 0
 fi
 # The x86 suite builds 32-bit programs too when a multilib compiler exists.
-need /usr/lib/gcc/x86_64-linux-gnu/12/32/crtbegin.o:gcc-multilib rsync:rsync
+# mm needs libcap's headers (memfd_secret) and libnuma's (migration, ...).
+need /usr/lib/gcc/x86_64-linux-gnu/12/32/crtbegin.o:gcc-multilib rsync:rsync \
+	/usr/include/sys/capability.h:libcap-dev /usr/include/numa.h:libnuma-dev
 LOGDIR=${RUN_DIR:-$OUT/logs}
 mkdir -p "$LOGDIR"
 log=$LOGDIR/build-kselftest-$FLAVOUR.log
@@ -33,4 +35,11 @@ make -C "$TREE/tools/testing/selftests" O="$O" -j"$JOBS" TARGETS="$SUITES" \
 	die "kselftest build failed: see $log"
 }
 [ -x "$DEST/run_kselftest.sh" ] || die "kselftest install produced no run_kselftest.sh: see $log"
+# kselftest's install goes on past a suite that fails to build: name it.
+for s in $SUITES; do
+	grep -q "^$s:" "$DEST/kselftest-list.txt" || {
+		grep -E 'error|Error' "$log" | grep -F "/$s/" | head -n 10 >&2
+		die "kselftest suite $s did not build: see $log"
+	}
+done
 say "kselftests built in $(($(now) - t0)) s: $(wc -l <"$DEST/kselftest-list.txt") tests"
