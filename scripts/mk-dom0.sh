@@ -13,7 +13,7 @@ set -euo pipefail
 DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback
 	bridge loop virtio_pci virtio_blk"
 
-need debootstrap:debootstrap cpio:cpio dpkg-deb:dpkg apt-cache:apt
+need debootstrap:debootstrap cpio:cpio dpkg-deb:dpkg apt-cache:apt depmod:kmod modprobe:kmod
 [ "$(id -u)" = 0 ] || die "building the dom0 image needs root (debootstrap)"
 
 xen_deb=$(deb_download "$XEN_PKG")
