@@ -20,14 +20,17 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pvops-series
 # without the tests too slow for TCG (slow-tests.txt, run by `make full`).
 # There is no generic "signal" suite in 6.12 (only arm64's): x86's
 # sigreturn/sigaltstack/single_step tests and sigaltstack cover it.
+# mm: the run_vmtests.sh categories that take seconds in the 1 GiB guest
+# (the slow ones in slow-tests.txt); `make full` adds the rest.
 MM_CATEGORIES := mmap mremap mlock madv_populate soft_dirty pagemap cow mkdirty \
-	gup_test userfaultfd process_mrelease hugevm memfd_secret mdwe thp hugetlb \
+	gup_test userfaultfd process_mrelease
+MM_FULL_CATEGORIES := $(MM_CATEGORIES) hugevm memfd_secret mdwe thp hugetlb \
 	compaction migration pkey
 SUITES ?= xen x86 vDSO cpu-hotplug breakpoints ptrace futex membarrier rseq sigaltstack
 TESTS ?= timers:nanosleep timers:mqueue-lat timers:posix_timers \
 	$(addprefix mm:vmtests-,$(MM_CATEGORIES))
 FULL_SUITES := timers x86 vDSO cpu-hotplug breakpoints ptrace futex membarrier rseq sigaltstack
-FULL_TESTS := $(addprefix mm:vmtests-,$(MM_CATEGORIES))
+FULL_TESTS := $(addprefix mm:vmtests-,$(MM_FULL_CATEGORIES))
 # The kselftest `config` fragments merged into the kernel config
 # (kconfig/kselftest-suites): a fixed list, so that running another set
 # of tests never changes the kernel.

@@ -43,7 +43,15 @@ awk '
 			b = ((1, t) in res) ? res[1, t] : "-"; o = ((2, t) in res) ? res[2, t] : "-"
 			if ((o == "FAIL" || o == "MISSING") && b != "FAIL" && b != "MISSING") only++
 		}
-		for (f = 1; f <= nf; f++) print total[f] > "/dev/stderr"
+		for (f = 1; f <= nf; f++) {
+			print total[f] > "/dev/stderr"
+			# Name the failures: the summaries may have scrolled away.
+			bad = ""
+			for (i = 1; i <= n; i++)
+				if ((f, order[i]) in res && (res[f, order[i]] == "FAIL" || res[f, order[i]] == "MISSING"))
+					bad = bad " " order[i]
+			if (bad != "") print label[f] " failed:" bad > "/dev/stderr"
+		}
 		printf "only on %s: %d failed\n", label[2], only + 0 > "/dev/stderr"
 		exit only > 0
 	}' "${files[@]}" | tee "$out"

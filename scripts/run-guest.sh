@@ -63,6 +63,9 @@ run_list=$(while read -r t; do
 done <"$expected")
 [ -n "${KSELFTEST_TESTS+x}" ] || KSELFTEST_TESTS=$(echo $run_list)
 export KSELFTEST_TESTS KSELFTEST_TIMEOUT=${KSELFTEST_TIMEOUT:-300}
+# The tests stage's timeout grows with the number of tests (each one also
+# has its own, KSELFTEST_TIMEOUT).
+export TESTS_TIMEOUT=${TESTS_TIMEOUT:-$((900 + 30 * $(echo $KSELFTEST_TESTS | wc -w)))}
 stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${NOT_RUN:-nothing})"
 mkdir -p "$OUT/work"
 disk=$OUT/work/domu-$GUEST_TYPE.img

@@ -38,6 +38,8 @@ expect "table written to OUT.md" grep -q '^| x86 | c_64 | SKIP | PASS |$' "$W/t.
 out=$("$TOP/scripts/compare.sh" "$W/native" "$W/pv-bad" 2>&1); rc=$?
 expect "failures only on pv: exit 1" [ $rc -eq 1 ]
 expect_match "fail and missing counted, a fail on both not" '^only on pv: 2 failed$' "$out"
+expect_match "the failures named" '^pv failed: x86:a_64 x86:c_64$' "$out"
+expect_match "the baseline's failures named" '^native failed: x86:b_64$' "$out"
 out=$("$TOP/scripts/compare.sh" "$W/native" "$W/pv" "" "$W/upstream" 2>&1); rc=$?
 expect "extra column: exit from the first two only" [ $rc -eq 0 ]
 expect_match "extra column header" '^\| suite \| test \| native \| pv \| pv-upstream \|$' "$out"
