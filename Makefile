@@ -23,9 +23,8 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pvops-series
 # mm: the run_vmtests.sh categories that take seconds in the 1 GiB guest
 # (the slow ones in slow-tests.txt); `make full` adds the rest.
 MM_CATEGORIES := mmap mremap mlock madv_populate soft_dirty pagemap cow mkdirty \
-	gup_test userfaultfd process_mrelease
-MM_FULL_CATEGORIES := $(MM_CATEGORIES) hugevm memfd_secret mdwe thp hugetlb \
-	compaction migration pkey
+	gup_test userfaultfd process_mrelease memfd_secret mdwe migration pkey
+MM_FULL_CATEGORIES := $(MM_CATEGORIES) hugevm thp hugetlb compaction
 SUITES ?= xen x86 vDSO cpu-hotplug breakpoints ptrace futex membarrier rseq sigaltstack
 TESTS ?= timers:nanosleep timers:mqueue-lat timers:posix_timers \
 	$(addprefix mm:vmtests-,$(MM_CATEGORIES))
