@@ -105,10 +105,13 @@ without:
 	@KCONFIG_SUITES="$(KCONFIG_SUITES)" BUILD_SUITES="$(BUILD_SUITES)" $(S)/without-patch.sh $(PATCH) $(or $(GUESTS),pv pvh)
 
 # The pinned kernel without the series (same config, same kselftests) as a
-# PV domU; with the native and PV summaries of the last `make test` run
-# (out/last), the table of what the series fixes: out/last/compare-upstream.md.
+# PV domU; with the native and PV summaries of the newest run that has both
+# (`make test`), the table of what the series fixes: compare-upstream.md in
+# that run's directory.
 unpatched: kselftest
-	@RUN_DIR=$$(readlink -f $(OUT)/last) $(S)/unpatched.sh $(FLAVOUR) $(or $(GUESTS),pv)
+	@main=$$(for d in $$(ls -td $(OUT)/runs/*/ 2>/dev/null); do \
+	  [ -f $$d/native/summary.txt ] && [ -f $$d/pv/summary.txt ] && { echo $${d%/}; break; }; done); \
+	RUN_DIR=$$main $(S)/unpatched.sh $(FLAVOUR) $(or $(GUESTS),pv)
 
 # Per patch: From/Subject/body/Signed-off-by, checkpatch --strict (exceptions
 # in checkpatch-exceptions.txt) and a build after each patch changed since
