@@ -40,12 +40,16 @@ RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
 # Tests not run, each reported as skipped with its reason: known failures
 # still under investigation, and tests too slow for the default run.
 NOT_RUN ?= $(CURDIR)/known-failures.txt $(CURDIR)/slow-tests.txt
-export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN
+# Guest lifecycle operations driven from dom0 (PV/PVH only), each checked
+# from both sides: pause vcpu-set mem-set.
+LIFECYCLE := pause vcpu-set mem-set
+LIFECYCLE_OPS ?= $(LIFECYCLE)
+export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN LIFECYCLE_OPS
 
 S := $(CURDIR)/scripts
 
 .PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh boot-native run-dir clean distclean help \
-	check-patches check-patches-full mail mail-verify mainline quick unpatched
+	check-patches check-patches-full mail mail-verify mainline quick unpatched lifecycle
 
 all: main
 
@@ -65,7 +69,13 @@ kselftest: kernel
 # tests of each suite the default set runs.
 QUICK_TESTS := xen:xen_hypervisor xen:xen_evtchn xen:xen_xenstore x86:iopl_64 x86:sigreturn_64 timers:nanosleep
 quick:
-	@$(MAKE) --no-print-directory boot-pv SUITES= TESTS="$(QUICK_TESTS)"
+	@$(MAKE) --no-print-directory boot-pv SUITES= TESTS="$(QUICK_TESTS)" LIFECYCLE_OPS=
+
+# Guest lifecycle operations driven from dom0 while the PV domU runs, no
+# kselftests: xl pause/unpause, vcpu-set down and up, mem-set (balloon)
+# down by half and back.
+lifecycle:
+	@$(MAKE) --no-print-directory boot-pv SUITES= TESTS= LIFECYCLE_OPS="$(LIFECYCLE)"
 
 # The whole suites, slow tests included (known failures still not run).
 full:

@@ -49,6 +49,7 @@ cp "$KERNEL" "$work/pvci/bzImage"
 cat >"$work/pvci/run.env" <<EOF
 DOMU_NAME=$DOMU_NAME
 DOMU_DISK=/dev/vda
+LIFECYCLE_OPS="${LIFECYCLE_OPS:-}"
 EOF
 cat >"$work/pvci/domu.cfg" <<EOF
 name = "$DOMU_NAME"

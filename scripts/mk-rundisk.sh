@@ -24,6 +24,7 @@ install -m 0755 "$TOP/scripts/pvci-run" "$stage/usr/local/sbin/pvci-run"
 	printf 'KSELFTEST_TESTS=%q\n' "${KSELFTEST_TESTS:-}"
 	printf 'KSELFTEST_TIMEOUT=%q\n' "${KSELFTEST_TIMEOUT:-}"
 	printf 'POWEROFF_CMD=%q\n' "${POWEROFF_CMD:-systemctl poweroff}"
+	printf 'LIFECYCLE_OPS=%q\n' "${LIFECYCLE_OPS:-}"
 } >"$stage/etc/pvci/run.conf"
 rm -f "$IMG"
 mkfs.ext4 -q -F -L pvci-root -d "$stage" "$IMG" "${DOMU_DISK_SIZE:-2G}" ||

@@ -13,7 +13,9 @@ set -euo pipefail
 not() { ! "$@"; }
 [ $# -eq 2 ] || die "usage: scripts/run-guest.sh FLAVOUR GUEST_TYPE"
 FLAVOUR=$1 GUEST_TYPE=$2
-export GUEST_TYPE
+# Lifecycle operations need dom0 to drive them: Xen guests only.
+[ "$GUEST_TYPE" != native ] || LIFECYCLE_OPS=
+export GUEST_TYPE LIFECYCLE_OPS
 O=$OUT/build/$FLAVOUR
 kernel=$O/arch/x86/boot/bzImage
 kst=$O/kselftest_install
@@ -65,7 +67,7 @@ done <"$expected")
 export KSELFTEST_TESTS KSELFTEST_TIMEOUT=${KSELFTEST_TIMEOUT:-300}
 # The tests stage's timeout grows with the number of tests (each one also
 # has its own, KSELFTEST_TIMEOUT).
-export TESTS_TIMEOUT=${TESTS_TIMEOUT:-$((900 + 30 * $(echo $KSELFTEST_TESTS | wc -w)))}
+export TESTS_TIMEOUT=${TESTS_TIMEOUT:-$((900 + 30 * $(echo $KSELFTEST_TESTS | wc -w) + 300 * $(echo $LIFECYCLE_OPS | wc -w)))}
 stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${NOT_RUN:-nothing})"
 mkdir -p "$OUT/work"
 disk=$OUT/work/domu-$GUEST_TYPE.img
@@ -100,6 +102,18 @@ check poweroff-not-halt "guest printed: $(grep -m1 -o 'Power off not available.*
 	not grep -q 'Power off not available' "$RUN_DIR/guest.log"
 check shutdown-reason-poweroff "shutdown reason recorded (by Xen, or QEMU exiting natively): $(cat "$RUN_DIR/domu-shutdown-reason")" \
 	grep -qx poweroff "$RUN_DIR/domu-shutdown-reason"
+
+# The kernel must not warn, oops or lock up during the run.
+splat=$(grep -a -m1 -E 'WARNING: CPU: |BUG: |Oops|soft lockup' "$RUN_DIR/guest.log" || true)
+check no-kernel-warn-bug-oops "guest console: $splat" [ -z "$splat" ]
+# Lifecycle operations (LIFECYCLE_OPS): the guest reports what it saw as
+# lifecycle:OP; dom0 what xl saw, as lifecycle-dom0:OP.
+for op in ${LIFECYCLE_OPS:-}; do
+	echo "lifecycle:$op" >>"$expected"
+	d=$(grep -a "^PVCI: lc-dom0 $op" "$RUN_DIR/dom0.log" 2>/dev/null || true)
+	check "lifecycle-dom0-$op" "${d:-no lc-dom0 $op line in dom0.log}" \
+		eval '[ -n "$d" ] && ! printf "%s\n" "$d" | grep -q " fail: "'
+done
 
 printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1)) | tee "$RUN_DIR/times.txt"
 grep '^PVCI-DOMU: dmesg-err: ' "$RUN_DIR/guest.log" | sed 's/^PVCI-DOMU: //' || true
