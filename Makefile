@@ -41,8 +41,8 @@ RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
 # still under investigation, and tests too slow for the default run.
 NOT_RUN ?= $(CURDIR)/known-failures.txt $(CURDIR)/slow-tests.txt
 # Guest lifecycle operations driven from dom0 (PV/PVH only), each checked
-# from both sides: pause vcpu-set mem-set.
-LIFECYCLE := pause vcpu-set mem-set
+# from both sides: pause vcpu-set mem-set block-attach.
+LIFECYCLE := pause vcpu-set mem-set block-attach
 LIFECYCLE_OPS ?= $(LIFECYCLE)
 export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN LIFECYCLE_OPS
 
