@@ -41,8 +41,9 @@ RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
 # still under investigation, and tests too slow for the default run.
 NOT_RUN ?= $(CURDIR)/known-failures.txt $(CURDIR)/slow-tests.txt
 # Guest lifecycle operations driven from dom0 (PV/PVH only), each checked
-# from both sides: pause vcpu-set mem-set block-attach.
-LIFECYCLE := pause vcpu-set mem-set block-attach
+# from both sides, in this order (shutdown ends the run: xl shutdown instead
+# of the guest powering itself off).
+LIFECYCLE := pause vcpu-set mem-set block-attach network-attach save-restore reboot shutdown
 LIFECYCLE_OPS ?= $(LIFECYCLE)
 export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN LIFECYCLE_OPS
 
@@ -59,8 +60,9 @@ help:
 # Main job: apply, build, boot the PV domU, run the kselftests, summary.
 main: boot-pv
 
-# Every suite named in SUITES or TESTS is built.
-BUILD_SUITES = $(sort $(SUITES) $(foreach t,$(TESTS),$(firstword $(subst :, ,$(t)))))
+# Every suite named in SUITES or TESTS is built, and the xen suite always
+# (save-restore runs some of its tests after the last restore).
+BUILD_SUITES = $(sort xen $(SUITES) $(foreach t,$(TESTS),$(firstword $(subst :, ,$(t)))))
 kselftest: kernel
 	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && SUITES="$(BUILD_SUITES)" \
 	  $(S)/build-selftests.sh "$$t" $(FLAVOUR) $(OUT)/build/$(FLAVOUR)/kselftest_install
@@ -73,7 +75,8 @@ quick:
 
 # Guest lifecycle operations driven from dom0 while the PV domU runs, no
 # kselftests: xl pause/unpause, vcpu-set down and up, mem-set (balloon)
-# down by half and back.
+# down by half and back, block-attach/detach, network-attach/detach, three
+# save/restore round trips, reboot, shutdown.
 lifecycle:
 	@$(MAKE) --no-print-directory boot-pv SUITES= TESTS= LIFECYCLE_OPS="$(LIFECYCLE)"
 

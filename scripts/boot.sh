@@ -46,9 +46,18 @@ else
 # What dom0 runs: /init and this run's domU, as a second cpio archive
 # after dom0's own (files in a later archive replace earlier ones).
 cp "$KERNEL" "$work/pvci/bzImage"
+# xl save writes the domU to a disk of its own (dom0's second virtio disk),
+# not to dom0's memory; xl reboot needs the domain restarted on reboot.
+save_drive=() on_reboot=destroy
+case " ${LIFECYCLE_OPS:-} " in *" save-restore "*)
+	truncate -s $((DOMU_MEMORY + 512))M "$work/save.img"
+	save_drive=(-drive "file=$work/save.img,if=virtio,format=raw,cache=unsafe") ;;
+esac
+case " ${LIFECYCLE_OPS:-} " in *" reboot "*) on_reboot=restart ;; esac
 cat >"$work/pvci/run.env" <<EOF
 DOMU_NAME=$DOMU_NAME
 DOMU_DISK=/dev/vda
+LC_SAVE_DEV=/dev/vdb
 LIFECYCLE_OPS="${LIFECYCLE_OPS:-}"
 EOF
 cat >"$work/pvci/domu.cfg" <<EOF
@@ -61,7 +70,7 @@ vcpus = $DOMU_VCPUS
 disk = [ 'format=raw, vdev=xvda, access=rw, script=/pvci/hotplug, target=/dev/vda' ]
 vif = [ 'bridge=xenbr0, script=/pvci/hotplug' ]
 on_poweroff = "destroy"
-on_reboot = "destroy"
+on_reboot = "$on_reboot"
 on_crash = "destroy"
 EOF
 cp "$work/pvci/domu.cfg" "$RUN_DIR/domu.cfg"
@@ -76,7 +85,7 @@ qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt -m 3072 -
 	-display none -monitor none -no-reboot -nic none -serial "file:$console"
 	-kernel "$D0/xen" -append "$xen_args"
 	-initrd "$D0/vmlinuz $dom0_args,$work/dom0-initrd.cpio"
-	-drive "file=$DISK,if=virtio,format=raw,cache=unsafe")
+	-drive "file=$DISK,if=virtio,format=raw,cache=unsafe" "${save_drive[@]}")
 fi
 printf '%q ' "${qemu[@]}" >"$RUN_DIR/qemu.cmd"
 "${qemu[@]}" >"$RUN_DIR/qemu.log" 2>&1 &
@@ -95,7 +104,7 @@ split_logs() {
 cleanup() {
 	kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
 	split_logs
-	rm -f "$work/dom0-initrd.cpio" "$work/run.cpio"
+	rm -f "$work/dom0-initrd.cpio" "$work/run.cpio" "$work/save.img"
 }
 trap cleanup EXIT
 

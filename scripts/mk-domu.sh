@@ -10,7 +10,7 @@ set -euo pipefail
 # libc6-i386 and lib32gcc-s1 run the x86 suite's 32-bit programs; iproute2/iputils-ping
 # and procps are what the tests and the checks in the guest use; libnuma1
 # and libcap2 what mm's tests link with.
-DOMU_PACKAGES="systemd,systemd-sysv,udev,dbus,kmod,iproute2,iputils-ping,procps,libc6-i386,lib32gcc-s1,busybox,libnuma1,libcap2"
+DOMU_PACKAGES="systemd,systemd-sysv,udev,dbus,kmod,iproute2,iputils-ping,procps,libc6-i386,lib32gcc-s1,busybox,libnuma1,libcap2,xenstore-utils"
 
 need debootstrap:debootstrap
 [ "$(id -u)" = 0 ] || die "building the domU image needs root (debootstrap)"

@@ -110,6 +110,15 @@ check no-kernel-warn-bug-oops "guest console: $splat" [ -z "$splat" ]
 # Lifecycle operations (LIFECYCLE_OPS): the guest reports what it saw as
 # lifecycle:OP; dom0 what xl saw, as lifecycle-dom0:OP.
 dom0_all_ok() { [ -n "$1" ] && ! printf '%s\n' "$1" | grep -q ' fail: '; }
+# xl shutdown: the guest cannot report after it; what it printed on the
+# console after asking for it must end with the kernel powering off.
+case " ${LIFECYCLE_OPS:-} " in *" shutdown "*)
+	if sed -n '/PVCI-DOMU: lc-request shutdown/,$p' "$RUN_DIR/guest.log" | grep -q 'reboot: Power down'; then
+		echo "ok 0 selftests: lifecycle: shutdown" >>"$checks"
+	else
+		echo "not ok 0 selftests: lifecycle: shutdown # no 'reboot: Power down' on the guest console after it asked for xl shutdown" >>"$checks"
+	fi ;;
+esac
 for op in ${LIFECYCLE_OPS:-}; do
 	echo "lifecycle:$op" >>"$expected"
 	d=$(grep -a "^PVCI: lc-dom0 $op" "$RUN_DIR/dom0.log" 2>/dev/null || true)
