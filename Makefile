@@ -35,6 +35,18 @@ FULL_TESTS := $(addprefix mm:vmtests-,$(MM_FULL_CATEGORIES))
 # of tests never changes the kernel.
 KCONFIG_SUITES := $(strip $(shell sed 's/#.*//' kconfig/kselftest-suites))
 FLAVOUR ?= x86_64-guest
+# The i386 kernel (kconfig/i386-guest.config) runs natively and as a PVH
+# domU (there is no 32-bit PV). Its kselftests: the suites above that
+# build with gcc -m32 against bookworm i386 (mm's need libnuma and libcap
+# for i386, which the build host does not have).
+I386_SUITES ?= xen x86 vDSO cpu-hotplug breakpoints ptrace futex membarrier rseq sigaltstack
+I386_TESTS ?= timers:nanosleep timers:mqueue-lat timers:posix_timers
+# The cells of `make matrix` and `make test`, of {x86_64, i386} x {native,
+# PV (x86_64 only), PVH}: all but i386-pvh, which boots no further than
+# its first CPUID under this rig (Xen nested in QEMU TCG: README, Known
+# issues); `make matrix CELLS="... i386-pvh"` or `make boot-i386-pvh`
+# run it.
+CELLS ?= native pv pvh i386-native
 RUN_ID := $(shell date +%Y%m%d-%H%M%S)
 RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
 # Tests not run, each reported as skipped with its reason: known failures
@@ -50,7 +62,7 @@ export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN LIFECYCLE_OPS
 S := $(CURDIR)/scripts
 
 .PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh boot-native run-dir clean distclean help \
-	check-patches check-patches-full mail mail-verify mainline quick unpatched lifecycle
+	check-patches check-patches-full mail mail-verify mainline quick unpatched lifecycle matrix kselftest-i386 boot-i386-native boot-i386-pvh
 
 all: main
 
@@ -153,18 +165,48 @@ mainline:
 selftest:
 	@$(S)/run-tests.sh
 
+# The i386 kernel and its kselftests.
+kselftest-i386:
+	@$(MAKE) --no-print-directory kselftest FLAVOUR=i386-guest SUITES="$(I386_SUITES)" TESTS="$(I386_TESTS)"
+
+# Every cell of the matrix: the x86_64 kernel natively, as a PV domU (with
+# the lifecycle operations) and as a PVH domU, the i386 kernel natively and
+# as a PVH domU, each with its summary; then native and PV side by side
+# and the table of the cells. Fails on any failure, and on a failure only
+# PV has.
+# The lifecycle operations run on PV only (LIFECYCLE_OPS= for PVH). PVH
+# runs every suite but x86: under Xen nested in QEMU TCG three of its
+# programs brought the PVH domain down (single_step_syscall_32 and
+# syscall_arg_fault_32: VMEXIT_INVALID from QEMU's SVM, domain crashed;
+# syscall_nt_64 "Set DF and issue a syscall": triple fault, shutdown
+# reason reboot). See README, Known issues.
+matrix: kselftest $(if $(filter i386-%,$(CELLS)),kselftest-i386) run-dir
+	@rc=0; \
+	for c in $(CELLS); do \
+	  case $$c in \
+	  i386-*) SUITES="$(I386_SUITES)" TESTS="$(I386_TESTS)" $(S)/run-guest.sh i386-guest $${c#i386-} || rc=1 ;; \
+	  pvh) LIFECYCLE_OPS= SUITES="$(filter-out x86,$(SUITES))" \
+	    $(S)/run-guest.sh x86_64-guest pvh || rc=1 ;; \
+	  *) $(S)/run-guest.sh x86_64-guest $$c || rc=1 ;; \
+	  esac; \
+	done; \
+	if [ -f $(RUN_DIR)/native/summary.txt ] && [ -f $(RUN_DIR)/pv/summary.txt ]; then \
+	  echo "==> native and PV side by side ($(RUN_DIR)/compare.md)"; \
+	  $(S)/compare.sh $(RUN_DIR)/native/summary.txt $(RUN_DIR)/pv/summary.txt $(RUN_DIR)/compare.md >/dev/null || rc=1; \
+	fi; \
+	echo "==> the matrix ($(RUN_DIR)/matrix.md)"; \
+	$(S)/matrix.sh $(RUN_DIR) $(CELLS) || rc=1; \
+	exit $$rc
+
+# The i386 kernel natively or as a PVH domU.
+boot-i386-native boot-i386-pvh: boot-i386-%: kselftest-i386
+	@SUITES="$(I386_SUITES)" TESTS="$(I386_TESTS)" $(S)/run-guest.sh i386-guest $*
+
 # CI: the harness's own tests, the patch checks, a domU that panics at boot
-# (the run must fail and name the stage), then the same tests natively
-# under QEMU (the baseline) and as the PV domU, side by side. Ends with both
-# summaries; fails on any failure, and on a failure only PV has.
+# (the run must fail and name the stage), then the matrix.
 test: selftest check-patches kselftest docs-check run-dir
 	@tests/boot-panic.sh
-	@rc=0; \
-	$(S)/run-guest.sh $(FLAVOUR) native || rc=1; \
-	$(S)/run-guest.sh $(FLAVOUR) pv || rc=1; \
-	echo "==> native and PV side by side ($(RUN_DIR)/compare.md)"; \
-	$(S)/compare.sh $(RUN_DIR)/native/summary.txt $(RUN_DIR)/pv/summary.txt $(RUN_DIR)/compare.md >/dev/null || rc=1; \
-	exit $$rc
+	@$(MAKE) --no-print-directory matrix
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/runs $(OUT)/last

@@ -149,7 +149,7 @@ for s in "${stages[@]}"; do
 		tr -d '\r' <"$console" >"$work/console.txt"
 		if grep -aEq "$fatal" "$work/console.txt"; then
 			what=$(grep -aE "$fatal" "$work/console.txt" | head -n1)
-			case $what in "[domU]"* | *reason=crash*) logname=guest ;; "(XEN)"*) logname=xen ;; *) logname=dom0 ;; esac
+			case $GUEST_TYPE:$what in native:* | *:"[domU]"* | *reason=crash*) logname=guest ;; *:"(XEN)"*) logname=xen ;; *) logname=dom0 ;; esac
 			fail "$name" "fatal: $what" "$logname"
 		fi
 		grep -aEq "$re" "$work/console.txt" && break

@@ -3,8 +3,9 @@
 #
 #   scripts/build-kernel.sh TREE FLAVOUR
 #
-# FLAVOUR names kconfig/FLAVOUR.config (e.g. x86_64-guest). The config is
-# kconfig/base.config + kconfig/FLAVOUR.config + the kselftest `config` files
+# FLAVOUR names kconfig/FLAVOUR.config (e.g. x86_64-guest, i386-guest). The
+# config is kconfig/base.config + xen-guest.config + FLAVOUR.config + the
+# kselftest `config` files
 # of the suites in $SUITES, merged over allnoconfig with the tree's own
 # merge_config.sh. It is regenerated only when one of those inputs changes.
 # KSELFTEST_CONFIG=file gives the kselftest fragment instead (same format).
@@ -31,7 +32,7 @@ mkdir -p "$O" "$LOGDIR"
 log=$LOGDIR/build-$FLAVOUR.log
 
 # Fragments: ours, then the selftests' (we build no modules: see kselftest_fragment).
-frags=("$TOP/kconfig/base.config" "$frag")
+frags=("$TOP/kconfig/base.config" "$TOP/kconfig/xen-guest.config" "$frag")
 kst=$O/kselftest.config
 : >"$kst.new"
 if [ -n "${KSELFTEST_CONFIG:-}" ]; then
@@ -52,8 +53,8 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$O/.pvci-config-key" 2>/dev/null)" != "$ke
 		{ tail -n 20 "$log.config" >&2; die "merge_config.sh failed: see $log.config"; }
 	# Every value our own fragments ask for must be in the final config.
 	bad=$(sed -n 's/^Value requested for \(CONFIG_[A-Za-z0-9_]*\) not in final .config/\1/p' "$log.config" |
-		while read -r c; do grep -qhE "^(# )?$c[= ]" "$TOP/kconfig/base.config" "$frag" && echo "$c"; done || true)
-	[ -z "$bad" ] || die "kconfig/$FLAVOUR.config or base.config asks for values the tree did not take: $(echo $bad) (see $log.config)"
+		while read -r c; do grep -qhE "^(# )?$c[= ]" "$TOP/kconfig/base.config" "$TOP/kconfig/xen-guest.config" "$frag" && echo "$c"; done || true)
+	[ -z "$bad" ] || die "kconfig/$FLAVOUR.config, xen-guest.config or base.config asks for values the tree did not take: $(echo $bad) (see $log.config)"
 	n=$(grep -c '^Value requested' "$log.config" || true)
 	[ "$n" -eq 0 ] || note "$n kselftest config requests not satisfied by this config (list in $log.config)"
 	echo "$key" >"$O/.pvci-config-key"

@@ -22,14 +22,18 @@ fi
 # mm needs libcap's headers (memfd_secret) and libnuma's (migration, ...).
 need /usr/lib/gcc/x86_64-linux-gnu/12/32/crtbegin.o:gcc-multilib rsync:rsync \
 	/usr/include/sys/capability.h:libcap-dev /usr/include/numa.h:libnuma-dev
+# An i386 flavour: 32-bit programs (the x86 suite then builds only its _32
+# ones), and the kernel's headers for ARCH=i386.
+arch=()
+case $FLAVOUR in i386*) arch=(ARCH=i386) ;; esac
 LOGDIR=${RUN_DIR:-$OUT/logs}
 mkdir -p "$LOGDIR"
 log=$LOGDIR/build-kselftest-$FLAVOUR.log
 t0=$(now)
 say "building kselftests ($SUITES) into $DEST (log $log)"
-make -C "$TREE" O="$O" -j"$JOBS" headers >"$log" 2>&1 || die "make headers failed: see $log"
+make -C "$TREE" O="$O" "${arch[@]}" -j"$JOBS" headers >"$log" 2>&1 || die "make headers failed: see $log"
 rm -rf "$DEST"
-make -C "$TREE/tools/testing/selftests" O="$O" -j"$JOBS" TARGETS="$SUITES" \
+make -C "$TREE/tools/testing/selftests" O="$O" "${arch[@]}" ${arch:+CC="gcc -m32"} -j"$JOBS" TARGETS="$SUITES" \
 	KSFT_INSTALL_PATH="$DEST" install >>"$log" 2>&1 || {
 	grep -E 'error|Error' "$log" | head -n 20 >&2
 	die "kselftest build failed: see $log"

@@ -7,24 +7,33 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# libc6-i386 and lib32gcc-s1 run the x86 suite's 32-bit programs; iproute2/iputils-ping
-# and procps are what the tests and the checks in the guest use; libnuma1
-# and libcap2 what mm's tests link with.
-DOMU_PACKAGES="systemd,systemd-sysv,udev,dbus,kmod,iproute2,iputils-ping,procps,libc6-i386,lib32gcc-s1,busybox,libnuma1,libcap2,xenstore-utils"
+# DOMU_ARCH: amd64 (default) or i386 (the i386 kernels' userspace).
+# iproute2/iputils-ping and procps are what the tests and the checks in the
+# guest use; libnuma1 and libcap2 what mm's tests link with. On amd64,
+# libc6-i386 and lib32gcc-s1 run the x86 suite's 32-bit programs and
+# xenstore-utils the lifecycle checks (Debian builds the Xen tools for
+# 64-bit only: the i386 guests run no lifecycle operations).
+DOMU_ARCH=${DOMU_ARCH:-amd64}
+DOMU_PACKAGES="systemd,systemd-sysv,udev,dbus,kmod,iproute2,iputils-ping,procps,busybox,libnuma1,libcap2"
+case $DOMU_ARCH in
+amd64) DOMU_PACKAGES="$DOMU_PACKAGES,libc6-i386,lib32gcc-s1,xenstore-utils" ;;
+i386) ;;
+*) die "DOMU_ARCH=$DOMU_ARCH: amd64 or i386" ;;
+esac
 
 need debootstrap:debootstrap
 [ "$(id -u)" = 0 ] || die "building the domU image needs root (debootstrap)"
-key=$( { echo "$DEBIAN_SUITE $DOMU_PACKAGES"; cat "$0" "$TOP/scripts/pvci-tests.service"; } | key_of)
+key=$( { echo "$DEBIAN_SUITE $DOMU_ARCH $DOMU_PACKAGES"; cat "$0" "$TOP/scripts/pvci-tests.service"; } | key_of)
 img=$CACHE/images/domu-$key
 if [ -f "$img/.done" ]; then
 	echo "$img"
 	exit 0
 fi
 t0=$(now)
-say "building domU userspace $img (Debian $DEBIAN_SUITE, systemd)" >&2
+say "building domU userspace $img (Debian $DEBIAN_SUITE $DOMU_ARCH, systemd)" >&2
 rm -rf "$img" && mkdir -p "$img" "$DLCACHE/debootstrap"
 root=$img/rootfs
-debootstrap --variant=minbase --cache-dir="$DLCACHE/debootstrap" --include="$DOMU_PACKAGES" \
+debootstrap --variant=minbase --arch="$DOMU_ARCH" --cache-dir="$DLCACHE/debootstrap" --include="$DOMU_PACKAGES" \
 	"$DEBIAN_SUITE" "$root" >"$img/debootstrap.log" 2>&1 ||
 	{ tail -n 20 "$img/debootstrap.log" >&2; die "debootstrap of the domU failed: see $img/debootstrap.log"; }
 

@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
-# Boot the built kernel as a Xen domU of GUEST_TYPE with the Debian
-# userspace, run the kselftests in it and report.
+# Boot the built kernel natively under QEMU or as a Xen domU of GUEST_TYPE
+# (native, pv, pvh) with the Debian userspace, run the kselftests in it
+# and report.
 #
 #   scripts/run-guest.sh FLAVOUR GUEST_TYPE
 #
 # Environment: SUITES (kselftest collections) and TESTS ("suite:test ..."),
 # NOT_RUN (files listing tests not to run, with reasons), RUN_DIR,
-# DOMU_CMDLINE_EXTRA, SUMMARY_LABEL (the summary's label, default GUEST_TYPE),
-# and what boot.sh takes.
+# DOMU_CMDLINE_EXTRA, SUMMARY_LABEL (the summary's label, default the
+# cell: see below), and what boot.sh takes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 not() { ! "$@"; }
 [ $# -eq 2 ] || die "usage: scripts/run-guest.sh FLAVOUR GUEST_TYPE"
 FLAVOUR=$1 GUEST_TYPE=$2
-# Lifecycle operations need dom0 to drive them: Xen guests only.
-[ "$GUEST_TYPE" != native ] || LIFECYCLE_OPS=
-export GUEST_TYPE LIFECYCLE_OPS
+# The cell of the matrix: the guest type for the x86_64 kernel (native, pv,
+# pvh), prefixed by the flavour's architecture otherwise (i386-native,
+# i386-pvh). It names the run's directory and the summary, and is what the
+# first field of the NOT_RUN files matches.
+case $FLAVOUR in
+x86_64-guest) CELL=$GUEST_TYPE DOMU_ARCH=amd64 ;;
+i386*) CELL=i386-$GUEST_TYPE DOMU_ARCH=i386 ;;
+*) CELL=${FLAVOUR%-guest}-$GUEST_TYPE DOMU_ARCH=amd64 ;;
+esac
+[ "$CELL" != i386-pv ] || die "there is no 32-bit Xen PV guest (removed in Linux 5.9, no PV32 in Debian's Xen): i386 runs native and pvh"
+# Lifecycle operations need dom0 to drive them, and xenstore-utils in the
+# guest (amd64 only): x86_64 Xen guests only.
+[ "$GUEST_TYPE" != native ] && [ "$DOMU_ARCH" = amd64 ] || LIFECYCLE_OPS=
+export GUEST_TYPE LIFECYCLE_OPS DOMU_ARCH
 O=$OUT/build/$FLAVOUR
 kernel=$O/arch/x86/boot/bzImage
 kst=$O/kselftest_install
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' first"
 [ -f "$kst/kselftest-list.txt" ] || die "no kselftests in $kst: run 'make kselftest' first"
-RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}/$GUEST_TYPE
+RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}/$CELL
 export RUN_DIR
 mkdir -p "$RUN_DIR"
 
@@ -56,7 +68,7 @@ done
 notrun=$RUN_DIR/not-run.log
 : >"$notrun"
 run_list=$(while read -r t; do
-	why=$(awk -v g="$GUEST_TYPE" -v t="$t" '$2 == t && index("," $1 ",", "," g ",") { f = FILENAME; sub(/.*\//, "", f); $1 = $2 = ""; sub(/^ +/, ""); print "(" f "): " $0; exit }' \
+	why=$(awk -v g="$CELL" -v t="$t" '$2 == t && index("," $1 ",", "," g ",") { f = FILENAME; sub(/.*\//, "", f); $1 = $2 = ""; sub(/^ +/, ""); print "(" f "): " $0; exit }' \
 		${NOT_RUN:-} /dev/null 2>/dev/null)
 	if [ -n "$why" ]; then
 		echo "ok 0 selftests: ${t%%:*}: ${t#*:} # SKIP not run $why" >>"$notrun"
@@ -71,7 +83,7 @@ export KSELFTEST_TESTS KSELFTEST_TIMEOUT=${KSELFTEST_TIMEOUT:-300}
 export TESTS_TIMEOUT=${TESTS_TIMEOUT:-$((900 + 30 * $(echo $KSELFTEST_TESTS | wc -w) + 300 * $(echo $LIFECYCLE_OPS | wc -w)))}
 stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${NOT_RUN:-nothing})"
 mkdir -p "$OUT/work"
-disk=$OUT/work/domu-$GUEST_TYPE.img
+disk=$OUT/work/domu-$CELL.img
 "$TOP/scripts/mk-rundisk.sh" "$du" "$kst" "$disk"
 t1=$(now)
 if [ "$GUEST_TYPE" = native ]; then
@@ -127,9 +139,9 @@ done
 
 printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1)) | tee "$RUN_DIR/times.txt"
 grep '^PVCI-DOMU: dmesg-err: ' "$RUN_DIR/guest.log" | sed 's/^PVCI-DOMU: //' || true
-stage "results ($GUEST_TYPE $([ "$GUEST_TYPE" = native ] && echo guest || echo domU))"
+stage "results ($CELL $([ "$GUEST_TYPE" = native ] && echo guest || echo domU))"
 rc=0
 cat "$RUN_DIR/guest.log" "$notrun" "$checks" >"$RUN_DIR/results.log"
 sed -n 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' "$RUN_DIR/guest.log" >"$RUN_DIR/test-times.txt"
-"$TOP/scripts/report.sh" "$RUN_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$GUEST_TYPE}:" | tee "$RUN_DIR/summary.txt" || rc=1
+"$TOP/scripts/report.sh" "$RUN_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$CELL}:" | tee "$RUN_DIR/summary.txt" || rc=1
 exit $rc

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# One line per cell of the matrix run in RUN_DIR: kernel, guest type, the
+# kselftest summary and the time from boot to summary, as a Markdown table
+# (also written to RUN_DIR/matrix.md).
+#
+#   scripts/matrix.sh RUN_DIR CELL...
+#
+# CELL: a directory of RUN_DIR written by scripts/run-guest.sh (native, pv,
+# pvh, i386-native, i386-pvh). A cell without a summary (its run failed
+# before the results) counts as failed. Exit 1 if any cell failed.
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: scripts/matrix.sh RUN_DIR CELL..." >&2; exit 2; }
+dir=$1
+shift
+rc=0
+md=$dir/matrix.md
+{
+	echo "| kernel | guest | passed | failed | skipped | boot to summary |"
+	echo "|---|---|---:|---:|---:|---:|"
+	for c in "$@"; do
+		case $c in i386-*) k=i386 g=${c#i386-} ;; *) k=x86_64 g=$c ;; esac
+		s=$(tail -n 1 "$dir/$c/summary.txt" 2>/dev/null || true)
+		t=$(sed -n 's/.*boot-to-summary \([0-9]*\) s.*/\1 s/p' "$dir/$c/times.txt" 2>/dev/null || true)
+		if [[ $s =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+			p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} sk=${BASH_REMATCH[3]}
+			[ "$f" -eq 0 ] && [ "$p" -gt 0 ] || rc=1
+		else
+			p=- f="no summary (see $dir/$c/stages.log)" sk=- rc=1
+		fi
+		echo "| $k | $g | $p | $f | $sk | ${t:--} |"
+	done
+} >"$md"
+cat "$md"
+exit $rc

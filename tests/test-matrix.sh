@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Tests of scripts/matrix.sh: one row per cell, and the exit status when a
+# cell failed a test or has no summary.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib-test.sh"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+cell() { # NAME SUMMARY-LINE SECONDS
+	mkdir -p "$W/$1"
+	printf '%s: PASS    x86:a_64\n%s: %s\n' "$1" "$1" "$2" >"$W/$1/summary.txt"
+	echo "times: images+disk 2 s, boot-to-summary $3 s" >"$W/$1/times.txt"
+}
+cell native "80 passed, 0 failed, 20 skipped" 180
+cell pv "90 passed, 0 failed, 21 skipped" 390
+cell i386-pvh "50 passed, 0 failed, 12 skipped" 200
+out=$("$TOP/scripts/matrix.sh" "$W" native pv i386-pvh)
+rc=$?
+expect "all cells passed: exit 0" [ $rc -eq 0 ]
+expect_match "a row per cell: x86_64 native" '^\| x86_64 \| native \| 80 \| 0 \| 20 \| 180 s \|$' "$out"
+expect_match "a row per cell: i386 pvh" '^\| i386 \| pvh \| 50 \| 0 \| 12 \| 200 s \|$' "$out"
+expect "the table is written to matrix.md" grep -q '| x86_64 | pv | 90 |' "$W/matrix.md"
+cell pvh "70 passed, 2 failed, 3 skipped" 250
+"$TOP/scripts/matrix.sh" "$W" native pvh >/dev/null
+expect "a cell with failures: exit 1" [ $? -eq 1 ]
+out=$("$TOP/scripts/matrix.sh" "$W" native i386-native)
+rc=$?
+expect "a cell without a summary: exit 1" [ $rc -eq 1 ]
+expect_match "a cell without a summary is named as such" 'i386 \| native \| - \| no summary' "$out"
+"$TOP/scripts/matrix.sh" "$W" >/dev/null 2>&1
+expect "no cell given: usage error" [ $? -eq 2 ]
+finish
