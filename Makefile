@@ -41,6 +41,7 @@ FLAVOUR ?= x86_64-guest
 # for i386, which the build host does not have).
 I386_SUITES ?= xen x86 vDSO cpu-hotplug breakpoints ptrace futex membarrier rseq sigaltstack
 I386_TESTS ?= timers:nanosleep timers:mqueue-lat timers:posix_timers
+I386_SET = SUITES="$(I386_SUITES)" TESTS="$(I386_TESTS)"
 # The cells of `make matrix` and `make test`, of {x86_64, i386} x {native,
 # PV (x86_64 only), PVH}: all but i386-pvh, which boots no further than
 # its first CPUID under this rig (Xen nested in QEMU TCG: README, Known
@@ -172,7 +173,7 @@ selftest:
 
 # The i386 kernel and its kselftests.
 kselftest-i386:
-	@$(MAKE) --no-print-directory kselftest FLAVOUR=i386-guest SUITES="$(I386_SUITES)" TESTS="$(I386_TESTS)"
+	@$(MAKE) --no-print-directory kselftest FLAVOUR=i386-guest $(I386_SET)
 
 # Every cell of the matrix: the x86_64 kernel natively, as a PV domU (with
 # the lifecycle operations) and as a PVH domU, the i386 kernel natively and
@@ -189,7 +190,7 @@ matrix: kselftest $(if $(filter i386-%,$(CELLS)),kselftest-i386) run-dir
 	@rc=0; \
 	for c in $(CELLS); do \
 	  case $$c in \
-	  i386-*) SUITES="$(I386_SUITES)" TESTS="$(I386_TESTS)" $(S)/run-guest.sh i386-guest $${c#i386-} || rc=1 ;; \
+	  i386-*) $(I386_SET) $(S)/run-guest.sh i386-guest $${c#i386-} || rc=1 ;; \
 	  pvh) LIFECYCLE_OPS= SUITES="$(filter-out x86,$(SUITES))" \
 	    $(S)/run-guest.sh x86_64-guest pvh || rc=1 ;; \
 	  *) $(S)/run-guest.sh x86_64-guest $$c || rc=1 ;; \
@@ -205,7 +206,7 @@ matrix: kselftest $(if $(filter i386-%,$(CELLS)),kselftest-i386) run-dir
 
 # The i386 kernel natively or as a PVH domU.
 boot-i386-native boot-i386-pvh: boot-i386-%: kselftest-i386
-	@SUITES="$(I386_SUITES)" TESTS="$(I386_TESTS)" $(S)/run-guest.sh i386-guest $*
+	@$(I386_SET) $(S)/run-guest.sh i386-guest $*
 
 # CI: the harness's own tests, the patch checks, a domU that panics at boot
 # (the run must fail and name the stage), then the matrix's TEST_CELLS.

@@ -32,7 +32,8 @@ mkdir -p "$O" "$LOGDIR"
 log=$LOGDIR/build-$FLAVOUR.log
 
 # Fragments: ours, then the selftests' (we build no modules: see kselftest_fragment).
-frags=("$TOP/kconfig/base.config" "$TOP/kconfig/xen-guest.config" "$frag")
+ours=("$TOP/kconfig/base.config" "$TOP/kconfig/xen-guest.config" "$frag")
+frags=("${ours[@]}")
 kst=$O/kselftest.config
 : >"$kst.new"
 if [ -n "${KSELFTEST_CONFIG:-}" ]; then
@@ -53,7 +54,7 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$O/.pvci-config-key" 2>/dev/null)" != "$ke
 		{ tail -n 20 "$log.config" >&2; die "merge_config.sh failed: see $log.config"; }
 	# Every value our own fragments ask for must be in the final config.
 	bad=$(sed -n 's/^Value requested for \(CONFIG_[A-Za-z0-9_]*\) not in final .config/\1/p' "$log.config" |
-		while read -r c; do grep -qhE "^(# )?$c[= ]" "$TOP/kconfig/base.config" "$TOP/kconfig/xen-guest.config" "$frag" && echo "$c"; done || true)
+		while read -r c; do grep -qhE "^(# )?$c[= ]" "${ours[@]}" && echo "$c"; done || true)
 	[ -z "$bad" ] || die "kconfig/$FLAVOUR.config, xen-guest.config or base.config asks for values the tree did not take: $(echo $bad) (see $log.config)"
 	n=$(grep -c '^Value requested' "$log.config" || true)
 	[ "$n" -eq 0 ] || note "$n kselftest config requests not satisfied by this config (list in $log.config)"
