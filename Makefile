@@ -68,7 +68,7 @@ export OUT CACHE SUITES TESTS RUN_DIR KSRC NOT_RUN LIFECYCLE_OPS
 S := $(CURDIR)/scripts
 
 .PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check boot-pv boot-pvh boot-native run-dir clean distclean help \
-	check-patches check-patches-full mail mail-verify mainline quick unpatched lifecycle matrix kselftest-i386 boot-i386-native boot-i386-pvh
+	check-patches check-patches-full mail mail-verify mainline quick unpatched lifecycle matrix kselftest-i386 boot-i386-native boot-i386-pvh bench
 
 all: main
 
@@ -144,6 +144,13 @@ unpatched: kselftest
 	  [ -f $$d/native/summary.txt ] && [ -f $$d/pv/summary.txt ] && { echo $${d%/}; break; }; done); \
 	RUN_DIR=$$main $(S)/unpatched.sh $(FLAVOUR) $(or $(GUESTS),pv)
 
+# Microbenchmarks (bench/pvbench.c) on the pinned kernel without the
+# series and with it, natively and as a PV domU, in one run, with the
+# hypercalls per operation counted from dom0 with xentrace: the table and
+# the plot in $(RUN_DIR)/bench (README, Performance). BENCH=, BENCH_CELLS=,
+# BENCH_REPS= choose what runs.
+bench: kernel run-dir
+	@KCONFIG_SUITES="$(KCONFIG_SUITES)" $(S)/bench.sh $(FLAVOUR)
 # Per patch: From/Subject/body/Signed-off-by, checkpatch --strict (exceptions
 # in checkpatch-exceptions.txt) and a build after each patch changed since
 # HEAD~1 (bisectability; BASE_REV= to compare with another commit).

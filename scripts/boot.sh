@@ -9,7 +9,10 @@
 #
 # Environment: RUN_DIR (logs), GUEST_TYPE (pv|pvh|native, default pv), DOMU_NAME,
 # DOMU_CMDLINE_EXTRA (appended to the domU kernel command line),
-# DOMU_MEMORY (MiB), DOMU_VCPUS, TESTS_TIMEOUT (s, the tests stage).
+# DOMU_MEMORY (MiB), DOMU_VCPUS, TESTS_TIMEOUT (s, the tests stage),
+# BENCH_TRACE=1 (make bench: dom0 gets one vCPU pinned to CPU 0, the domU
+# runs on CPU 1 only, and dom0 traces that CPU with xentrace while the
+# guest asks it to; BENCH_TOOLS names the directory with xtcount).
 #
 # Logs in RUN_DIR: console.log (everything QEMU's serial port printed),
 # xen.log, dom0.log, guest.log (split from it), qemu.log, stages.log.
@@ -54,11 +57,20 @@ case " ${LIFECYCLE_OPS:-} " in *" save-restore "*)
 	save_drive=(-drive "file=$work/save.img,if=virtio,format=raw,cache=unsafe") ;;
 esac
 case " ${LIFECYCLE_OPS:-} " in *" reboot "*) on_reboot=restart ;; esac
+# make bench: what xentrace sees on CPU 1 is the domU's alone.
+pin_xen= pin_domu=
+if [ -n "${BENCH_TRACE:-}" ]; then
+	[ -x "${BENCH_TOOLS:-}/xtcount" ] || die "BENCH_TRACE needs xtcount in BENCH_TOOLS (${BENCH_TOOLS:-unset})"
+	install -m 0755 "$BENCH_TOOLS/xtcount" "$work/pvci/xtcount"
+	pin_xen="dom0_max_vcpus=1 dom0_vcpus_pin"
+	pin_domu='cpus = "1"'
+fi
 cat >"$work/pvci/run.env" <<EOF
 DOMU_NAME=$DOMU_NAME
 DOMU_DISK=/dev/vda
 LC_SAVE_DEV=/dev/vdb
 LIFECYCLE_OPS="${LIFECYCLE_OPS:-}"
+BENCH_TRACE="${BENCH_TRACE:-}"
 EOF
 cat >"$work/pvci/domu.cfg" <<EOF
 name = "$DOMU_NAME"
@@ -72,6 +84,7 @@ vif = [ 'bridge=xenbr0, script=/pvci/hotplug' ]
 on_poweroff = "destroy"
 on_reboot = "$on_reboot"
 on_crash = "destroy"
+$pin_domu
 EOF
 cp "$work/pvci/domu.cfg" "$RUN_DIR/domu.cfg"
 install -m 0755 "$TOP/scripts/dom0-init" "$work/init"
@@ -79,7 +92,7 @@ install -m 0755 "$TOP/scripts/dom0-hotplug" "$work/pvci/hotplug"
 (cd "$work" && find init pvci | cpio -o -H newc --quiet) >"$work/run.cpio"
 cat "$D0/initrd.cpio" "$work/run.cpio" >"$work/dom0-initrd.cpio"
 
-xen_args="console=com1 com1=115200 dom0_mem=1536M,max:1536M loglvl=all guest_loglvl=all noreboot cpuidle=no max_cstate=0"
+xen_args="console=com1 com1=115200 dom0_mem=1536M,max:1536M loglvl=all guest_loglvl=all noreboot cpuidle=no max_cstate=0 $pin_xen"
 dom0_args="console=hvc0 loglevel=4 rdinit=/init"
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt -m 3072 -smp 2
 	-display none -monitor none -no-reboot -nic none -serial "file:$console"

@@ -6,7 +6,9 @@
 #
 # Environment: KSELFTEST_TESTS ("suite:test ..." to run in the guest, in
 # order; empty: none), KSELFTEST_TIMEOUT (per-test timeout, s),
-# POWEROFF_CMD (how the guest powers off).
+# POWEROFF_CMD (how the guest powers off), BENCH ("benchmark ..." for
+# pvbench to run, make bench), BENCH_BIN (pvbench), BENCH_REPS,
+# BENCH_TRACE (1: count hypercalls with dom0's xentrace).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 3 ] || die "usage: scripts/mk-rundisk.sh DOMU_IMG_DIR KSELFTEST_DIR IMAGE"
@@ -20,11 +22,18 @@ cp -al "$base" "$stage"
 mkdir -p "$stage/opt" "$stage/etc/pvci" "$stage/usr/local/sbin"
 [ -d "$KST" ] && cp -a "$KST" "$stage/opt/kselftest"
 install -m 0755 "$TOP/scripts/pvci-run" "$stage/usr/local/sbin/pvci-run"
+if [ -n "${BENCH:-}" ]; then
+	[ -x "${BENCH_BIN:-}" ] || die "BENCH needs the pvbench program in BENCH_BIN (${BENCH_BIN:-unset})"
+	install -m 0755 "$BENCH_BIN" "$stage/usr/local/bin/pvbench"
+fi
 {
 	printf 'KSELFTEST_TESTS=%q\n' "${KSELFTEST_TESTS:-}"
 	printf 'KSELFTEST_TIMEOUT=%q\n' "${KSELFTEST_TIMEOUT:-}"
 	printf 'POWEROFF_CMD=%q\n' "${POWEROFF_CMD:-systemctl poweroff}"
 	printf 'LIFECYCLE_OPS=%q\n' "${LIFECYCLE_OPS:-}"
+	printf 'BENCH=%q\n' "${BENCH:-}"
+	printf 'BENCH_REPS=%q\n' "${BENCH_REPS:-}"
+	printf 'BENCH_TRACE=%q\n' "${BENCH_TRACE:-}"
 } >"$stage/etc/pvci/run.conf"
 rm -f "$IMG"
 mkfs.ext4 -q -F -L pvci-root -d "$stage" "$IMG" "${DOMU_DISK_SIZE:-2G}" ||

@@ -5,6 +5,7 @@
 # the selftests patches' fixes and the xen suite, come from the patched tree).
 #
 #   scripts/unpatched.sh FLAVOUR GUEST_TYPE...
+#   scripts/unpatched.sh FLAVOUR --build-only   build it, print its bzImage
 #
 # Uses its own OUT ($OUT/unpatched: a pristine tree, build dir and runs) and
 # the shared ccache. Each guest's summary is labelled GUEST_TYPE-upstream.
@@ -14,12 +15,14 @@
 # Exit 0 when every run produced a summary (failures are expected here).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-[ $# -ge 2 ] || die "usage: scripts/unpatched.sh FLAVOUR GUEST_TYPE..."
+[ $# -ge 2 ] || die "usage: scripts/unpatched.sh FLAVOUR GUEST_TYPE... | FLAVOUR --build-only"
 FLAVOUR=$1
 shift
+build_only=
+[ "$1" != --build-only ] || build_only=1
 patched_tree=$("$TOP/scripts/fetch-tree.sh")
 kst=$OUT/build/$FLAVOUR/kselftest_install
-[ -f "$kst/kselftest-list.txt" ] || die "no kselftests in $kst: run 'make kselftest' first"
+[ -n "$build_only" ] || [ -f "$kst/kselftest-list.txt" ] || die "no kselftests in $kst: run 'make kselftest' first"
 MAIN_RUN_DIR=${RUN_DIR:-}
 W=$OUT/unpatched
 mkdir -p "$W/build/$FLAVOUR"
@@ -28,10 +31,17 @@ mkdir -p "$W/build/$FLAVOUR"
 kselftest_fragment "$patched_tree" "$KCONFIG_SUITES" >"$W/kselftest.config"
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$OUT")}
 export OUT=$W KSELFTEST_CONFIG=$W/kselftest.config
-export RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
-mkdir -p "$RUN_DIR"
 # Always the pinned tree (KSRC= names the tree the series is applied to).
 tree=$(KSRC= "$TOP/scripts/fetch-tree.sh")
+if [ -n "$build_only" ]; then
+	# The build's log in the caller's run (RUN_DIR), its output on stderr.
+	stage "unpatched: building $FLAVOUR from $tree ($(tree_version "$tree"), no patches)" >&2
+	"$TOP/scripts/build-kernel.sh" "$tree" "$FLAVOUR" >&2
+	echo "$W/build/$FLAVOUR/arch/x86/boot/bzImage"
+	exit 0
+fi
+export RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$RUN_DIR"
 stage "unpatched: building $FLAVOUR from $tree ($(tree_version "$tree"), no patches)"
 "$TOP/scripts/build-kernel.sh" "$tree" "$FLAVOUR"
 rm -rf "$W/build/$FLAVOUR/kselftest_install"
