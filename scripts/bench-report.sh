@@ -135,7 +135,7 @@ set key outside right top
 set ylabel "time per op (µs, median)"
 plot $tplot
 GP
-		[ -z "$hplot" ] || printf 'set ylabel "hypercalls per op"\nplot %s\n' "$hplot"
+		[ -z "$hplot" ] || printf 'set ylabel "hypercalls per op"\nset yrange [0.5:*]\nplot %s\n' "$hplot"
 		echo "unset multiplot"
 	} >"$B/bench.gp"
 	gnuplot "$B/bench.gp" >"$B/gnuplot.log" 2>&1 || { warn "bench: gnuplot failed (see $B/gnuplot.log)"; rc=1; }
