@@ -141,6 +141,13 @@ if [ $npop -eq 0 ] && [ ${#rest[@]} -eq 0 ]; then
 	else
 		say "series already applied to $TREE (${#want[@]} patches): nothing to do"
 	fi
+	# The same patches may have been pushed from another series file
+	# (check-patches.sh's truncated copy ending with the last patch):
+	# point quilt at ours, for the quilt commands run by hand after this.
+	if [ $check = 0 ] && [ -d "$TREE/.pc" ]; then
+		echo "$QUILT_SERIES" >"$TREE/.pc/.quilt_series"
+		echo "$QUILT_PATCHES" >"$TREE/.pc/.quilt_patches"
+	fi
 	exit 0
 fi
 

@@ -72,6 +72,11 @@ expect "re-apply: tree unchanged" [ "$(tree_sum "$W/t2")" = "$after" ]
 expect "re-apply: no double hunk" [ "$(grep -c 'int b2;' "$W/t2/arch/x86/xen/enlighten.c")" -eq 1 ]
 out=$(apply --check "$W/t2" 2>&1); rc=$?
 expect "--check on patched tree: exit 0" [ $rc -eq 0 ]
+# The same patches pushed from another series file (check-patches.sh's
+# truncated copy): quilt is pointed back at ours.
+echo "$W/elsewhere/series" >"$W/t2/.pc/.quilt_series"
+apply "$W/t2" >/dev/null 2>&1
+expect "re-apply: quilt's series file is ours again" [ "$(cat "$W/t2/.pc/.quilt_series")" = "$S" ]
 
 # 4. series applied without quilt (git am, patch -p1)
 mktree "$W/t4"
