@@ -29,11 +29,14 @@ export QUILT_PATCHES=$PATCHES QUILT_SERIES=$SERIES QUILT_PC=.pc
 # quilt records the series and patches directory of the first push in .pc
 # and prefers them to the environment: make ours win (check-patches.sh
 # pushes truncated copies of the series; without-patch.sh another one).
-q() {
+quilt_ours() {
 	if [ -d "$TREE/.pc" ]; then
 		echo "$QUILT_SERIES" >"$TREE/.pc/.quilt_series"
 		echo "$QUILT_PATCHES" >"$TREE/.pc/.quilt_patches"
 	fi
+}
+q() {
+	quilt_ours
 	(cd "$TREE" && quilt --quiltrc=/dev/null "$@")
 }
 STAMP=$TREE/.pc/.pvci-applied
@@ -144,10 +147,7 @@ if [ $npop -eq 0 ] && [ ${#rest[@]} -eq 0 ]; then
 	# The same patches may have been pushed from another series file
 	# (check-patches.sh's truncated copy ending with the last patch):
 	# point quilt at ours, for the quilt commands run by hand after this.
-	if [ $check = 0 ] && [ -d "$TREE/.pc" ]; then
-		echo "$QUILT_SERIES" >"$TREE/.pc/.quilt_series"
-		echo "$QUILT_PATCHES" >"$TREE/.pc/.quilt_patches"
-	fi
+	[ $check = 1 ] || quilt_ours
 	exit 0
 fi
 

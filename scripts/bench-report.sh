@@ -27,6 +27,7 @@ cols="hypercalls multicalls mc_entries mmu_update mmu_entries mmuext mmuext_entr
 		d=$B/$cell
 		[ -f "$d/guest.log" ] || continue
 		awk -v cell="$cell" -v cols="$cols" '
+		BEGIN { nc = split(cols, cs, " ") }
 		function kv(s, k,   a, n, i) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return "" }
 		# A getty may share the console line: what precedes the tag goes.
 		FILENAME ~ /guest.log$/ && /PVCI-DOMU: bench [^ ]+ iters=/ {
@@ -36,12 +37,10 @@ cols="hypercalls multicalls mc_entries mmu_update mmu_entries mmuext mmuext_entr
 		}
 		FILENAME ~ /dom0.log$/ && /^PVCI: bench-hc [^ ]+ [0-9]+ hypercalls=/ {
 			n = $3; k = $4
-			split(cols, cs, " ")
-			for (i in cs) hc[n, k, cs[i]] = kv($0, cs[i])
+			for (i = 1; i <= nc; i++) hc[n, k, cs[i]] = kv($0, cs[i])
 			lost[n] += kv($0, "lost"); traced[n, k] = 1
 		}
 		END {
-			nc = split(cols, cs, " ")
 			for (j = 1; j <= nb; j++) {
 				n = order[j]
 				printf "%s\t%s\t%s\t%s\t%s\t%s", cell, n, it[n], med[n], mn[n], mx[n]

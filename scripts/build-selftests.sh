@@ -37,8 +37,7 @@ rm -rf "$DEST"
 # (futex's do not): when a source of these suites or kselftest's own
 # files changed, build them from scratch.
 key=$( { echo "$SUITES"; cd "$TREE/tools/testing/selftests" &&
-	find $SUITES lib.mk kselftest*.h kselftest -maxdepth 0 -print 2>/dev/null |
-	xargs -I{} find {} -type f -print0 | sort -z | xargs -0 sha256sum; } | key_of)
+	find $SUITES lib.mk kselftest*.h kselftest -type f -print0 | sort -z | xargs -0 sha256sum; } | key_of)
 if [ "$(cat "$O/kselftest/.pvci-src-key" 2>/dev/null)" != "$key" ]; then
 	rm -rf "$O/kselftest"
 fi

@@ -33,17 +33,23 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$OUT")}
 export OUT=$W KSELFTEST_CONFIG=$W/kselftest.config
 # Always the pinned tree (KSRC= names the tree the series is applied to).
 tree=$(KSRC= "$TOP/scripts/fetch-tree.sh")
+# --build-only: the build's log in the caller's run (RUN_DIR), its output
+# on stderr, the bzImage's path alone on stdout.
+out=1
 if [ -n "$build_only" ]; then
-	# The build's log in the caller's run (RUN_DIR), its output on stderr.
-	stage "unpatched: building $FLAVOUR from $tree ($(tree_version "$tree"), no patches)" >&2
-	"$TOP/scripts/build-kernel.sh" "$tree" "$FLAVOUR" >&2
+	out=2
+else
+	export RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
+	mkdir -p "$RUN_DIR"
+fi
+{
+	stage "unpatched: building $FLAVOUR from $tree ($(tree_version "$tree"), no patches)"
+	"$TOP/scripts/build-kernel.sh" "$tree" "$FLAVOUR"
+} >&$out
+if [ -n "$build_only" ]; then
 	echo "$W/build/$FLAVOUR/arch/x86/boot/bzImage"
 	exit 0
 fi
-export RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
-mkdir -p "$RUN_DIR"
-stage "unpatched: building $FLAVOUR from $tree ($(tree_version "$tree"), no patches)"
-"$TOP/scripts/build-kernel.sh" "$tree" "$FLAVOUR"
 rm -rf "$W/build/$FLAVOUR/kselftest_install"
 cp -a "$kst" "$W/build/$FLAVOUR/kselftest_install"
 for g in "$@"; do
