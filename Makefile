@@ -82,7 +82,7 @@ main: boot-pv
 # (save-restore runs some of its tests after the last restore).
 BUILD_SUITES = $(sort xen $(SUITES) $(foreach t,$(TESTS),$(firstword $(subst :, ,$(t)))))
 kselftest: kernel
-	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && SUITES="$(BUILD_SUITES)" \
+	@t=$$($(S)/fetch-tree.sh) && SUITES="$(BUILD_SUITES)" \
 	  $(S)/build-selftests.sh "$$t" $(FLAVOUR) $(OUT)/build/$(FLAVOUR)/kselftest_install
 
 # A small, fast set for a quick answer (about 2 minutes warm): one or two
@@ -122,11 +122,11 @@ check-apply:
 	@t=$$($(S)/fetch-tree.sh) && $(S)/apply.sh --check "$$t"
 
 kernel: apply
-	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && SUITES="$(KCONFIG_SUITES)" $(S)/build-kernel.sh "$$t" $(FLAVOUR)
+	@t=$$($(S)/fetch-tree.sh) && SUITES="$(KCONFIG_SUITES)" $(S)/build-kernel.sh "$$t" $(FLAVOUR)
 
 # Documentation/virt (htmldocs), kernel-doc and the names the rst cites.
 docs-check: apply
-	@t=$$($(S)/fetch-tree.sh 2>/dev/null) && $(S)/check-docs.sh "$$t"
+	@t=$$($(S)/fetch-tree.sh) && $(S)/check-docs.sh "$$t"
 
 # Show what a patch fixes: the series without PATCH, booted as PV and PVH,
 # must fail its checks. E.g.

@@ -14,6 +14,7 @@
 #                                      instead (downloading it if needed)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+data_on_stdout
 
 want_tarball=0
 [ "${1:-}" = --tarball ] && want_tarball=1
@@ -22,7 +23,7 @@ if [ $want_tarball = 1 ] && [ -n "${KSRC:-}" ]; then
 fi
 if [ -n "${KSRC:-}" ]; then
 	check_tree "$KSRC"
-	cd "$KSRC" && pwd
+	result "$(cd "$KSRC" && pwd)"
 	exit 0
 fi
 
@@ -52,7 +53,7 @@ else
 fi
 
 if [ $want_tarball = 1 ]; then
-	printf '%s\n' "$tarball"
+	result "$tarball"
 	exit 0
 fi
 
@@ -67,4 +68,4 @@ if [ ! -f "$tree/.pvci-source" ] || [ "$(cat "$tree/.pvci-source")" != "$stamp" 
 	mv "$tree.new" "$tree"
 fi
 check_tree "$tree"
-printf '%s\n' "$tree"
+result "$tree"

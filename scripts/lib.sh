@@ -23,13 +23,21 @@ PATCHES=${PATCHES:-$TOP/patches}
 JOBS=${JOBS:-$(($(nproc) + 1))}
 KCONFIG_SUITES=${KCONFIG_SUITES:-$(sed 's/#.*//' "$TOP/kconfig/kselftest-suites" | xargs)}
 
-say()  { printf '%s\n' "$*"; }
+# Status and progress go to stderr: standard output carries only the data
+# callers capture (paths, keys), see data_on_stdout.
+say()  { printf '%s\n' "$*" >&2; }
 note() { printf 'note: %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Print a stage banner: "==> name: text"
-stage() { printf '==> %s\n' "$*"; }
+stage() { printf '==> %s\n' "$*" >&2; }
+
+# For scripts whose standard output is data a caller captures (a path, a
+# key): from here on, anything any command prints goes to stderr, and only
+# what is passed to `result` reaches the caller's stdout.
+data_on_stdout() { exec 3>&1 1>&2; }
+result() { printf '%s\n' "$*" >&3; }
 
 # Seconds since the epoch, for timings.
 now() { date +%s; }

@@ -8,6 +8,7 @@
 # break the harness. Prints the image directory.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+data_on_stdout
 
 # Kernel modules dom0 loads (plus their dependencies).
 DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback
@@ -27,12 +28,12 @@ key=$( { basename "$xen_deb"; basename "$k_deb"; echo "$DEBIAN_SUITE $XEN_UTILS_
 	cat "$0"; } | key_of)
 img=$CACHE/images/dom0-$key
 if [ -f "$img/.done" ]; then
-	echo "$img"
+	result "$img"
 	exit 0
 fi
 
 t0=$(now)
-say "building dom0 image $img ($(basename "$xen_deb"), $(basename "$k_deb"), $DEBIAN_SUITE)" >&2
+say "building dom0 image $img ($(basename "$xen_deb"), $(basename "$k_deb"), $DEBIAN_SUITE)"
 rm -rf "$img" && mkdir -p "$img"
 work=$img/work
 mkdir -p "$work/xen" "$work/k"
@@ -75,5 +76,5 @@ grep -q '^XENCONSOLED_ARGS=' "$root/etc/default/xen" ||
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$img/initrd.cpio"
 rm -rf "$work"
 touch "$img/.done"
-say "dom0 image ready in $(($(now) - t0)) s: $(du -sh "$img/initrd.cpio" | cut -f1) initramfs" >&2
-echo "$img"
+say "dom0 image ready in $(($(now) - t0)) s: $(du -sh "$img/initrd.cpio" | cut -f1) initramfs"
+result "$img"

@@ -6,6 +6,7 @@
 # Prints the image directory.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+data_on_stdout
 
 # DOMU_ARCH: amd64 (default) or i386 (the i386 kernels' userspace).
 # iproute2/iputils-ping and procps are what the tests and the checks in the
@@ -26,11 +27,11 @@ need debootstrap:debootstrap
 key=$( { echo "$DEBIAN_SUITE $DOMU_ARCH $DOMU_PACKAGES"; cat "$0" "$TOP/scripts/pvci-tests.service"; } | key_of)
 img=$CACHE/images/domu-$key
 if [ -f "$img/.done" ]; then
-	echo "$img"
+	result "$img"
 	exit 0
 fi
 t0=$(now)
-say "building domU userspace $img (Debian $DEBIAN_SUITE $DOMU_ARCH, systemd)" >&2
+say "building domU userspace $img (Debian $DEBIAN_SUITE $DOMU_ARCH, systemd)"
 rm -rf "$img" && mkdir -p "$img" "$DLCACHE/debootstrap"
 root=$img/rootfs
 debootstrap --variant=minbase --arch="$DOMU_ARCH" --cache-dir="$DLCACHE/debootstrap" --include="$DOMU_PACKAGES" \
@@ -57,5 +58,5 @@ ln -sf /lib/systemd/system/systemd-networkd.service \
 	"$root/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
 rm -rf "$root"/usr/share/{doc,man,info,locale} "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/*
 touch "$img/.done"
-say "domU userspace ready in $(($(now) - t0)) s ($(du -sh "$root" | cut -f1))" >&2
-echo "$img"
+say "domU userspace ready in $(($(now) - t0)) s ($(du -sh "$root" | cut -f1))"
+result "$img"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Tests of scripts/lib.sh: status and progress on stderr, data alone on
+# stdout, even when a missing package is installed on the way (a fresh
+# machine: `apt_install` used to print "installing: ..." on stdout, which
+# corrupted the image path run-guest.sh captured from mk-dom0.sh).
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib-test.sh"
+
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+# A fake apt-get that "installs" by creating the command it was asked for,
+# and prints on stdout as the real one does.
+mkdir -p "$W/bin"
+cat >"$W/bin/apt-get" <<'SH'
+#!/bin/sh
+echo "apt-get $*"
+[ "$1" = install ] || exit 0
+for a; do case $a in -*|install) ;; *) printf '#!/bin/sh\n' >"$FAKE_BIN/$a"; chmod +x "$FAKE_BIN/$a" ;; esac; done
+SH
+chmod +x "$W/bin/apt-get"
+cat >"$W/producer.sh" <<SH
+#!/usr/bin/env bash
+set -euo pipefail
+. "$TOP/scripts/lib.sh"
+data_on_stdout
+need pvci-fake-tool:pvci-fake-tool
+stage "a stage"
+say "progress"
+note "a note"
+echo "a command's own output"
+result /the/path
+SH
+run_producer() { # as root (apt_install installs), or as a fake root for the test
+	PATH="$W/bin:$PATH" FAKE_BIN=$W/bin CACHE=$W/cache bash "$W/producer.sh"
+}
+if [ "$(id -u)" = 0 ]; then
+	out=$(run_producer 2>"$W/err"); rc=$?
+	expect "a script with a missing package exits 0" [ "$rc" -eq 0 ]
+	expect_match "stdout is the data alone, after an install" '^/the/path$' "$out"
+	expect "stdout has one line" [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ]
+	expect_match "the install is reported on stderr" 'installing: pvci-fake-tool' "$(cat "$W/err")"
+	expect_match "stage and say go to stderr" '==> a stage' "$(cat "$W/err")"
+else
+	echo "ok 0 - # SKIP not root: apt_install refuses to install"
+fi
+# say/stage/note/warn never write to stdout, with or without data_on_stdout.
+out=$(bash -c ". '$TOP/scripts/lib.sh'; say a; stage b; note c; warn d" 2>/dev/null)
+expect "say, stage, note and warn write nothing to stdout" [ -z "$out" ]
+finish
