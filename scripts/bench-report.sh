@@ -26,6 +26,8 @@ cols="hypercalls multicalls mc_entries mmu_update mmu_entries mmuext mmuext_entr
 	for cell in "$@"; do
 		d=$B/$cell
 		[ -f "$d/guest.log" ] || continue
+		logs=("$d/guest.log")
+		[ -f "$d/dom0.log" ] && logs+=("$d/dom0.log")
 		awk -v cell="$cell" -v cols="$cols" '
 		BEGIN { nc = split(cols, cs, " ") }
 		function kv(s, k,   a, n, i) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return "" }
@@ -52,7 +54,7 @@ cols="hypercalls multicalls mc_entries mmu_update mmu_entries mmuext mmuext_entr
 				}
 				printf "\t%s\n", (traced[n, 0] ? lost[n] + 0 : "-")
 			}
-		}' "$d/guest.log" $([ -f "$d/dom0.log" ] && echo "$d/dom0.log")
+		}' "${logs[@]}"
 	done
 } >"$tsv"
 
@@ -106,7 +108,7 @@ if command -v gnuplot >/dev/null; then
 				for (i = 1; i <= nc; i++) line = line " " v(t[c[i], b] / 1000)
 				print line, v(h["pv-upstream", b]), v(h["pv", b]) } }' "$tsv" >"$dat"
 	# Only the columns of the cells that ran (gnuplot refuses an empty one).
-	tplot= hplot= col=2
+	tplot='' hplot='' col=2
 	for c in $plot_cells; do
 		hcol=
 		case $c in native-upstream) t="native upstream" lc=999999 ;; native) t="native series" lc=40a040 ;;

@@ -64,11 +64,11 @@ for cell in $BENCH_CELLS; do
 	esac
 	disk=$OUT/work/bench-$cell.img
 	BENCH=$BENCH BENCH_BIN=$tools/pvbench BENCH_REPS=${BENCH_REPS:-7} BENCH_TRACE=$trace \
-		KSELFTEST_TESTS= LIFECYCLE_OPS= "$TOP/scripts/mk-rundisk.sh" "$du" /nonexistent "$disk"
+		KSELFTEST_TESTS='' LIFECYCLE_OPS='' "$TOP/scripts/mk-rundisk.sh" "$du" /nonexistent "$disk"
 	stage "bench: $cell ($(file -b "$k" | sed -n 's/.*version \([^ ]*\).*/\1/p'), $(echo $BENCH | wc -w) benchmarks)"
 	c0=$(now)
-	if ! RUN_DIR=$B/$cell GUEST_TYPE=$g DOMU_NAME=pvci-bench DOMU_VCPUS=1 BENCH_TRACE=$trace \
-		BENCH_TOOLS=$tools LIFECYCLE_OPS= "$TOP/scripts/boot.sh" "${d0:--}" "$k" "$disk"; then
+	if ! CELL_DIR=$B/$cell GUEST_TYPE=$g DOMU_NAME=pvci-bench DOMU_VCPUS=1 BENCH_TRACE=$trace \
+		BENCH_TOOLS=$tools LIFECYCLE_OPS='' "$TOP/scripts/boot.sh" "${d0:--}" "$k" "$disk"; then
 		warn "bench: cell $cell failed: see $B/$cell"
 		rc=1
 	fi

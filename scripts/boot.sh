@@ -7,14 +7,16 @@
 #   scripts/boot.sh DOM0_IMG_DIR DOMU_KERNEL DOMU_DISK_IMG
 #   GUEST_TYPE=native scripts/boot.sh - KERNEL DISK_IMG
 #
-# Environment: RUN_DIR (logs), GUEST_TYPE (pv|pvh|native, default pv), DOMU_NAME,
+# Environment: CELL_DIR (logs), GUEST_TYPE (pv|pvh|native, default pv), DOMU_NAME,
 # DOMU_CMDLINE_EXTRA (appended to the domU kernel command line),
 # DOMU_MEMORY (MiB), DOMU_VCPUS, TESTS_TIMEOUT (s, the tests stage),
+# SPEED_PCT (every stage's limit, in seconds on the reference machine, is
+# scaled by it: lib.sh, speed_pct; measured here when not given),
 # BENCH_TRACE=1 (make bench: dom0 gets one vCPU pinned to CPU 0, the domU
 # runs on CPU 1 only, and dom0 traces that CPU with xentrace while the
 # guest asks it to; BENCH_TOOLS names the directory with xtcount).
 #
-# Logs in RUN_DIR: console.log (everything QEMU's serial port printed),
+# Logs in CELL_DIR: console.log (everything QEMU's serial port printed),
 # xen.log, dom0.log, guest.log (split from it), qemu.log, stages.log.
 # On a timeout, a crash or a panic: prints the stage's name and the tail of
 # the log that stage writes, and exits 1.
@@ -26,20 +28,23 @@ GUEST_TYPE=${GUEST_TYPE:-pv}
 DOMU_NAME=${DOMU_NAME:-pvci-$GUEST_TYPE}
 DOMU_MEMORY=${DOMU_MEMORY:-1024}
 DOMU_VCPUS=${DOMU_VCPUS:-2}
-RUN_DIR=${RUN_DIR:-$OUT/runs/boot-$(date +%Y%m%d-%H%M%S)}
+CELL_DIR=${CELL_DIR:-$OUT/runs/boot-$(date +%Y%m%d-%H%M%S)}
+SPEED_PCT=$(speed_pct)
+export SPEED_PCT
 need qemu-system-x86_64:qemu-system-x86 cpio:cpio
 inputs=("$KERNEL" "$DISK")
 [ "$GUEST_TYPE" = native ] || inputs+=("$D0/xen" "$D0/vmlinuz" "$D0/initrd.cpio")
 for f in "${inputs[@]}"; do
 	[ -f "$f" ] || die "missing boot input: $f"
 done
-mkdir -p "$RUN_DIR"
-work=$RUN_DIR/boot-work
+mkdir -p "$CELL_DIR"
+work=$CELL_DIR/boot-work
 rm -rf "$work" && mkdir -p "$work/pvci"
-console=$RUN_DIR/console.log
+console=$CELL_DIR/console.log
 : >"$console"
 if [ "$GUEST_TYPE" = native ]; then
 	# The domU's fstab names xvda: fstab=0 leaves / as the kernel mounted it.
+	# shellcheck disable=SC2054 # commas inside QEMU's option values
 	qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64 -m "$DOMU_MEMORY" -smp "$DOMU_VCPUS"
 		-display none -monitor none -no-reboot -nic none -serial "file:$console"
 		-kernel "$KERNEL"
@@ -58,7 +63,7 @@ case " ${LIFECYCLE_OPS:-} " in *" save-restore "*)
 esac
 case " ${LIFECYCLE_OPS:-} " in *" reboot "*) on_reboot=restart ;; esac
 # make bench: what xentrace sees on CPU 1 is the domU's alone.
-pin_xen= pin_domu=
+pin_xen='' pin_domu=''
 if [ -n "${BENCH_TRACE:-}" ]; then
 	[ -x "${BENCH_TOOLS:-}/xtcount" ] || die "BENCH_TRACE needs xtcount in BENCH_TOOLS (${BENCH_TOOLS:-unset})"
 	install -m 0755 "$BENCH_TOOLS/xtcount" "$work/pvci/xtcount"
@@ -71,6 +76,7 @@ DOMU_DISK=/dev/vda
 LC_SAVE_DEV=/dev/vdb
 LIFECYCLE_OPS="${LIFECYCLE_OPS:-}"
 BENCH_TRACE="${BENCH_TRACE:-}"
+SPEED_PCT=$SPEED_PCT
 EOF
 cat >"$work/pvci/domu.cfg" <<EOF
 name = "$DOMU_NAME"
@@ -86,7 +92,7 @@ on_reboot = "$on_reboot"
 on_crash = "destroy"
 $pin_domu
 EOF
-cp "$work/pvci/domu.cfg" "$RUN_DIR/domu.cfg"
+cp "$work/pvci/domu.cfg" "$CELL_DIR/domu.cfg"
 install -m 0755 "$TOP/scripts/dom0-init" "$work/init"
 install -m 0755 "$TOP/scripts/dom0-hotplug" "$work/pvci/hotplug"
 (cd "$work" && find init pvci | cpio -o -H newc --quiet) >"$work/run.cpio"
@@ -94,25 +100,26 @@ cat "$D0/initrd.cpio" "$work/run.cpio" >"$work/dom0-initrd.cpio"
 
 xen_args="console=com1 com1=115200 dom0_mem=1536M,max:1536M loglvl=all guest_loglvl=all noreboot cpuidle=no max_cstate=0 $pin_xen"
 dom0_args="console=hvc0 loglevel=4 rdinit=/init"
+# shellcheck disable=SC2054 # commas inside QEMU's option values
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt -m 3072 -smp 2
 	-display none -monitor none -no-reboot -nic none -serial "file:$console"
 	-kernel "$D0/xen" -append "$xen_args"
 	-initrd "$D0/vmlinuz $dom0_args,$work/dom0-initrd.cpio"
 	-drive "file=$DISK,if=virtio,format=raw,cache=unsafe" "${save_drive[@]}")
 fi
-printf '%q ' "${qemu[@]}" >"$RUN_DIR/qemu.cmd"
-"${qemu[@]}" >"$RUN_DIR/qemu.log" 2>&1 &
+printf '%q ' "${qemu[@]}" >"$CELL_DIR/qemu.cmd"
+"${qemu[@]}" >"$CELL_DIR/qemu.log" 2>&1 &
 qpid=$!
 
 split_logs() {
 	tr -d '\r' <"$console" >"$work/console.txt" || true
 	if [ "$GUEST_TYPE" = native ]; then
-		cp "$work/console.txt" "$RUN_DIR/guest.log"
+		cp "$work/console.txt" "$CELL_DIR/guest.log"
 		return 0
 	fi
-	grep -a '^(XEN)' "$work/console.txt" >"$RUN_DIR/xen.log" || true
-	sed -n 's/^\[domU\] //p' "$work/console.txt" >"$RUN_DIR/guest.log" || true
-	grep -av '^(XEN)\|^\[domU\] ' "$work/console.txt" >"$RUN_DIR/dom0.log" || true
+	grep -a '^(XEN)' "$work/console.txt" >"$CELL_DIR/xen.log" || true
+	sed -n 's/^\[domU\] //p' "$work/console.txt" >"$CELL_DIR/guest.log" || true
+	grep -av '^(XEN)\|^\[domU\] ' "$work/console.txt" >"$CELL_DIR/dom0.log" || true
 }
 cleanup() {
 	kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
@@ -146,17 +153,18 @@ fatal='^(\[domU\] )?.*Kernel panic - not syncing|^\(XEN\) .*(Panic on CPU|FATAL 
 
 fail() { # STAGE WHY LOG (t0: when the stage began)
 	split_logs
-	printf 'FAIL: stage %s (after %d s): %s\n' "$1" $(($(now) - ${t0:-$(now)})) "$2" | tee -a "$RUN_DIR/stages.log" >&2
-	printf -- '--- last lines of %s ---\n' "$RUN_DIR/$3.log" >&2
-	tail -n "${TAIL_LINES:-40}" "$RUN_DIR/$3.log" >&2
-	printf -- '--- all logs of this run: %s\n' "$RUN_DIR" >&2
+	printf 'FAIL: stage %s (after %d s): %s\n' "$1" $(($(now) - ${t0:-$(now)})) "$2" | tee -a "$CELL_DIR/stages.log" >&2
+	printf -- '--- last lines of %s ---\n' "$CELL_DIR/$3.log" >&2
+	tail -n "${TAIL_LINES:-40}" "$CELL_DIR/$3.log" >&2
+	printf -- '--- all logs of this run: %s\n' "$CELL_DIR" >&2
 	exit 1
 }
 
 t_run=$(now)
-: >"$RUN_DIR/stages.log"
+: >"$CELL_DIR/stages.log"
 for s in "${stages[@]}"; do
 	IFS=';' read -r name re limit logname <<<"$s"
+	limit=$(scaled "$limit")
 	t0=$(now)
 	while :; do
 		tr -d '\r' <"$console" >"$work/console.txt"
@@ -166,11 +174,11 @@ for s in "${stages[@]}"; do
 			fail "$name" "fatal: $what" "$logname"
 		fi
 		grep -aEq "$re" "$work/console.txt" && break
-		kill -0 "$qpid" 2>/dev/null || fail "$name" "QEMU exited (see $RUN_DIR/qemu.log)" "$logname"
+		kill -0 "$qpid" 2>/dev/null || fail "$name" "QEMU exited (see $CELL_DIR/qemu.log)" "$logname"
 		[ $(($(now) - t0)) -lt "$limit" ] || fail "$name" "timed out after ${limit} s" "$logname"
 		sleep 1
 	done
-	printf 'stage %-15s %4d s\n' "$name" $(($(now) - t0)) | tee -a "$RUN_DIR/stages.log"
+	printf 'stage %-15s %4d s\n' "$name" $(($(now) - t0)) | tee -a "$CELL_DIR/stages.log"
 done
 if [ "$GUEST_TYPE" = native ]; then
 	# Powered off: QEMU exits by itself (a halted guest would keep it up).
@@ -181,5 +189,5 @@ else
 	reason=$(sed -n 's/^PVCI: stage domu-shutdown reason=\([a-z_]*\).*/\1/p' "$work/console.txt" | tail -n1)
 fi
 printf 'boot: %s guest shut down (reason: %s); whole run %d s; logs in %s\n' \
-	"$GUEST_TYPE" "$reason" $(($(now) - t_run)) "$RUN_DIR" | tee -a "$RUN_DIR/stages.log"
-echo "$reason" >"$RUN_DIR/domu-shutdown-reason"
+	"$GUEST_TYPE" "$reason" $(($(now) - t_run)) "$CELL_DIR" | tee -a "$CELL_DIR/stages.log"
+echo "$reason" >"$CELL_DIR/domu-shutdown-reason"

@@ -6,7 +6,7 @@
 # FLAVOUR names kconfig/FLAVOUR.config (e.g. x86_64-guest, i386-guest). The
 # config is kconfig/base.config + xen-guest.config + FLAVOUR.config + the
 # kselftest `config` files
-# of the suites in $SUITES, merged over allnoconfig with the tree's own
+# of the suites in $KCONFIG_SUITES, merged over allnoconfig with the tree's own
 # merge_config.sh. It is regenerated only when one of those inputs changes.
 # KSELFTEST_CONFIG=file gives the kselftest fragment instead (same format).
 # Output: $OUT/build/FLAVOUR (O= dir); the bzImage path is printed last.
@@ -41,7 +41,7 @@ if [ -n "${KSELFTEST_CONFIG:-}" ]; then
 	# series, so that the config stays the same after every patch).
 	cp "$KSELFTEST_CONFIG" "$kst.new"
 else
-	kselftest_fragment "$TREE" "${SUITES:-}" >"$kst.new"
+	kselftest_fragment "$TREE" "$KCONFIG_SUITES" >"$kst.new"
 fi
 mv "$kst.new" "$kst"
 [ -s "$kst" ] && frags+=("$kst")
@@ -54,7 +54,7 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$O/.pvci-config-key" 2>/dev/null)" != "$ke
 		{ tail -n 20 "$log.config" >&2; die "merge_config.sh failed: see $log.config"; }
 	# Every value our own fragments ask for must be in the final config.
 	bad=$(sed -n 's/^Value requested for \(CONFIG_[A-Za-z0-9_]*\) not in final .config/\1/p' "$log.config" |
-		while read -r c; do grep -qhE "^(# )?$c[= ]" "${ours[@]}" && echo "$c"; done || true)
+		while read -r c; do grep -qhE "^(# )?${c}[= ]" "${ours[@]}" && echo "$c"; done || true)
 	[ -z "$bad" ] || die "kconfig/$FLAVOUR.config, xen-guest.config or base.config asks for values the tree did not take: $(echo $bad) (see $log.config)"
 	n=$(grep -c '^Value requested' "$log.config" || true)
 	[ "$n" -eq 0 ] || note "$n kselftest config requests not satisfied by this config (list in $log.config)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build and install the kselftest suites in $SUITES from the patched tree,
+# Build and install the kselftest suites in $BUILD_SUITES from the patched tree,
 # against the headers of the kernel built in $OUT/build/FLAVOUR.
 #
 #   scripts/build-selftests.sh TREE FLAVOUR DEST
@@ -13,14 +13,16 @@ TREE=$1 FLAVOUR=$2 DEST=$(realpath -m "$3")
 O=$OUT/build/$FLAVOUR
 [ -f "$O/.config" ] || die "$O has no kernel config: build the kernel first"
 # An empty TARGETS would make kselftest build every suite.
-if [ -z "${SUITES:-}" ]; then
+SUITES=${BUILD_SUITES:-}
+if [ -z "$SUITES" ]; then
 	say "no kselftest suite asked for: nothing to build"
 	rm -rf "$DEST" && mkdir -p "$DEST" && : >"$DEST/kselftest-list.txt"
 	exit 0
 fi
 # The x86 suite builds 32-bit programs too when a multilib compiler exists.
 # mm needs libcap's headers (memfd_secret) and libnuma's (migration, ...).
-need /usr/lib/gcc/x86_64-linux-gnu/12/32/crtbegin.o:gcc-multilib rsync:rsync \
+need gcc:gcc
+need "$(dirname "$(gcc -print-libgcc-file-name)")/32/crtbegin.o:gcc-multilib" rsync:rsync \
 	/usr/include/sys/capability.h:libcap-dev /usr/include/numa.h:libnuma-dev
 # An i386 flavour: 32-bit programs (the x86 suite then builds only its _32
 # ones), and the kernel's headers for ARCH=i386.
@@ -30,14 +32,23 @@ LOGDIR=${RUN_DIR:-$OUT/logs}
 mkdir -p "$LOGDIR"
 log=$LOGDIR/build-kselftest-$FLAVOUR.log
 t0=$(now)
-say "building kselftests ($SUITES) into $DEST (log $log)"
-make -C "$TREE" O="$O" "${arch[@]}" -j"$JOBS" headers >"$log" 2>&1 || die "make headers failed: see $log"
-rm -rf "$DEST"
 # The suites' Makefiles do not all list their headers as prerequisites
 # (futex's do not): when a source of these suites or kselftest's own
 # files changed, build them from scratch.
 key=$( { echo "$SUITES"; cd "$TREE/tools/testing/selftests" &&
 	find $SUITES lib.mk kselftest*.h kselftest -type f -print0 | sort -z | xargs -0 sha256sum; } | key_of)
+# What was installed: these sources, the kernel's UAPI headers they are
+# built against, and the compiler. Nothing changed: nothing to do (make
+# install would rebuild every program, about a minute).
+inst_key=$( { echo "$key ${arch[*]}"; gcc --version | head -n1;
+	cd "$TREE" && find include/uapi arch/x86/include/uapi -type f -print0 | sort -z | xargs -0 sha256sum; } | key_of)
+if [ -x "$DEST/run_kselftest.sh" ] && [ "$(cat "$DEST/.pvci-key" 2>/dev/null)" = "$inst_key" ]; then
+	say "kselftests up to date in $DEST ($(wc -l <"$DEST/kselftest-list.txt") tests; sources, headers and compiler unchanged)"
+	exit 0
+fi
+say "building kselftests ($SUITES) into $DEST (log $log)"
+make -C "$TREE" O="$O" "${arch[@]}" -j"$JOBS" headers >"$log" 2>&1 || die "make headers failed: see $log"
+rm -rf "$DEST"
 if [ "$(cat "$O/kselftest/.pvci-src-key" 2>/dev/null)" != "$key" ]; then
 	rm -rf "$O/kselftest"
 fi
@@ -55,4 +66,5 @@ for s in $SUITES; do
 		die "kselftest suite $s did not build: see $log"
 	}
 done
+echo "$inst_key" >"$DEST/.pvci-key"
 say "kselftests built in $(($(now) - t0)) s: $(wc -l <"$DEST/kselftest-list.txt") tests"

@@ -242,14 +242,14 @@ build_step() { # PATCH INDEX
 			return 0
 		fi
 	else
-		if ! RUN_DIR=$LOGDIR/build-$i SUITES=$KCONFIG_SUITES "$TOP/scripts/build-kernel.sh" "$TREE" "$FLAVOUR" >"$log" 2>&1; then
+		if ! RUN_DIR=$LOGDIR/build-$i "$TOP/scripts/build-kernel.sh" "$TREE" "$FLAVOUR" >"$log" 2>&1; then
 			grep -hE 'error:|Error [0-9]|\*\*\*' "$LOGDIR/build-$i/build-$FLAVOUR.log" "$log" 2>/dev/null | head -n 10 | sed 's/^/  /'
 			fail "$p" "the $FLAVOUR kernel does not build after this patch (log $LOGDIR/build-$i/build-$FLAVOUR.log)"
 			return 0
 		fi
 		# The kselftest suites the patch touches.
 		suites=$(sed -n 's|^+++ [^/]*/tools/testing/selftests/\([^/]*\)/.*|\1|p' "$PATCHES/$p" | sort -u | xargs)
-		if [ -n "$suites" ] && ! RUN_DIR=$LOGDIR/build-$i SUITES=$suites "$TOP/scripts/build-selftests.sh" "$TREE" "$FLAVOUR" \
+		if [ -n "$suites" ] && ! RUN_DIR=$LOGDIR/build-$i BUILD_SUITES=$suites "$TOP/scripts/build-selftests.sh" "$TREE" "$FLAVOUR" \
 			"$OUT/build/$FLAVOUR/check-patches-kselftest" >>"$log" 2>&1; then
 			grep -hE 'error' "$LOGDIR/build-$i/build-kselftest-$FLAVOUR.log" 2>/dev/null | head -n 10 | sed 's/^/  /'
 			fail "$p" "kselftests ($suites) do not build after this patch (log $LOGDIR/build-$i/build-kselftest-$FLAVOUR.log)"

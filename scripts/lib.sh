@@ -144,5 +144,101 @@ kselftest_fragment() {
 	done
 }
 
+# The host's speed, as a percentage of the time a fixed single-threaded
+# workload takes on the machines the harness's time limits were set on
+# (100; a machine of this kind that builds the x86_64 guest kernel in
+# 375 s cold). Machines of this kind differ 3-4x in speed, and TCG runs the
+# guests at the host's single-thread speed: every time limit the harness
+# sets (boot stages, per-test timeouts, waits in dom0 and in the guest) is
+# a limit on the reference machine, scaled by this. Never below 100.
+# SPEED_PCT=N in the environment skips the measurement. The workload runs
+# in mawk (Debian's awk, priority required: on every machine of this kind)
+# so that the interpreter is the same everywhere.
+SPEED_REF_MS=${SPEED_REF_MS:-260}
+speed_pct() {
+	local best='' t0 ms i pct
+	if [ -n "${SPEED_PCT:-}" ]; then
+		[[ $SPEED_PCT =~ ^[1-9][0-9]*$ ]] || die "SPEED_PCT=$SPEED_PCT: a whole percentage (100: the reference machine)"
+		echo "$SPEED_PCT"
+		return 0
+	fi
+	# The fastest of three runs: a core busy for a moment does not count.
+	for i in 1 2 3; do
+		t0=$(date +%s%N)
+		mawk 'BEGIN { for (i = 0; i < 5000000; i++) s += i % 7; exit s == 0 }'
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		[ -n "$best" ] && [ "$best" -le "$ms" ] || best=$ms
+	done
+	pct=$((best * 100 / SPEED_REF_MS))
+	[ "$pct" -ge 100 ] || pct=100
+	echo "$pct"
+}
+# A time limit (s) on the reference machine, scaled to this one.
+scaled() { echo $(($1 * ${SPEED_PCT:-100} / 100)); }
+
+# The cells (cells/cells.txt): one row per cell, fields in this order.
+CELLS_FILE=${CELLS_FILE:-$TOP/cells/cells.txt}
+CELL_FIELDS="cell flavour guest userspace profile lifecycle runs"
+# The names of the cells, one per line; with FIELD=VALUE, only those rows.
+# shellcheck disable=SC2120 # callers outside this file pass FIELD=VALUE
+cell_names() {
+	local want=${1:-}
+	awk -v fields="$CELL_FIELDS" -v want="$want" '
+		BEGIN { n = split(fields, f, " "); for (i = 1; i <= n; i++) col[f[i]] = i
+			if (want != "") { split(want, w, "="); wc = col[w[1]]; wv = w[2] } }
+		/^[[:space:]]*(#|$)/ { next }
+		!wc || $wc == wv { print $1 }' "$CELLS_FILE"
+}
+# Set CELL_<FIELD> (CELL_FLAVOUR, CELL_GUEST, ...) from the row of cell $1;
+# fail naming the cells there are when there is no such row.
+cell_load() {
+	local row i f
+	row=$(awk -v c="$1" '$1 == c && !/^[[:space:]]*#/' "$CELLS_FILE")
+	[ -n "$row" ] || die "no cell '$1' in ${CELLS_FILE#"$TOP"/} (cells: $(cell_names | xargs))"
+	set -- $row
+	[ $# -eq 7 ] || die "${CELLS_FILE#"$TOP"/}: the row of cell $1 has $# fields, not 7 ($CELL_FIELDS)"
+	i=0
+	for f in $CELL_FIELDS; do
+		i=$((i + 1))
+		declare -g "CELL_${f^^}=${!i}"
+	done
+	case $CELL_GUEST in native | pv | pvh) ;; *) die "cell $1: guest '$CELL_GUEST' is not native, pv or pvh" ;; esac
+	case $CELL_USERSPACE in amd64 | i386) ;; *) die "cell $1: userspace '$CELL_USERSPACE' is not amd64 or i386" ;; esac
+	case $CELL_LIFECYCLE in yes | no) ;; *) die "cell $1: lifecycle '$CELL_LIFECYCLE' is not yes or no" ;; esac
+	case $CELL_RUNS in ci | matrix | manual) ;; *) die "cell $1: runs '$CELL_RUNS' is not ci, matrix or manual" ;; esac
+	[ -f "$TOP/kconfig/$CELL_FLAVOUR.config" ] || die "cell $1: no kconfig/$CELL_FLAVOUR.config for flavour $CELL_FLAVOUR"
+	[ -f "$TOP/cells/profiles/$CELL_PROFILE" ] || die "cell $1: no test profile cells/profiles/$CELL_PROFILE"
+}
+# The values of KEY in test profile $1 (cells/profiles/NAME: "KEY: words"
+# lines, repeated keys add up; "base: NAME" starts from another profile,
+# "drop-suites: ..." removes suites from it).
+profile_get() {
+	local p=$TOP/cells/profiles/$1 key=$2 base drop v w out=
+	[ -f "$p" ] || die "no test profile cells/profiles/$1 (profiles: $(cd "$TOP/cells/profiles" && echo *))"
+	_pf() { sed -n "s/^$2:[[:space:]]*//p" "$1" | xargs; }
+	base=$(_pf "$p" base)
+	[ -z "$base" ] || out=$(profile_get "$base" "$key")
+	out="$out $(_pf "$p" "$key")"
+	if [ "$key" = suites ]; then
+		drop=$(_pf "$p" drop-suites)
+		v=
+		for w in $out; do case " $drop " in *" $w "*) ;; *) v="$v $w" ;; esac; done
+		out=$v
+	fi
+	echo $out
+}
+# The lifecycle operations of a cell whose row says lifecycle=yes.
+default_lifecycle_ops() { sed 's/#.*//' "$TOP/cells/lifecycle-ops" | xargs; }
+
+# Hold an exclusive lock on the shared cache entry NAME until the script
+# exits: two checkouts sharing $CACHE never build or remove the same entry
+# at once (the second waits, then finds it done).
+lock_entry() {
+	local f=$CACHE/locks/$1.lock
+	mkdir -p "$CACHE/locks"
+	exec 9>"$f"
+	flock -n 9 || { note "waiting for $f (another run is building $1)"; flock 9; }
+}
+
 # sha256 of a string (for cache keys).
 key_of() { sha256sum | cut -c1-16; }

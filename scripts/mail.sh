@@ -38,12 +38,33 @@ need git:git perl:perl
 G=$OUT/git/linux
 MAIL=$OUT/mail
 LAST_RUN=${LAST_RUN:-$OUT/last}
-# The sender (From: of the cover letters): GIT_COMMITTER_NAME/EMAIL, else
-# the author of the series' first patch.
-first_from=$(sed -n '1s/^From: //p' "$PATCHES/$(series_patches | head -n1)" 2>/dev/null || true)
-[ -n "$first_from" ] || first_from="pvops-series harness <pvops-series@localhost>"
-export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-${first_from% <*}}
-export GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-$(sed 's/.*<\(.*\)>.*/\1/' <<<"$first_from")}
+# The sender: MAIL_FROM="Name <email>", else git's user.name and
+# user.email (this repository's, else the global ones). Every mailed patch
+# is signed off by the sender: the Signed-off-by of the DCO needs a real
+# person, so a placeholder identity is refused, and the patches'
+# placeholder Signed-off-by lines and authors are replaced by the
+# sender's. A real person's (e.g. the author of an upstream commit a patch
+# backports) stay.
+is_placeholder() { # EMAIL: an address no person reads
+	case ${1,,} in
+	*.example | *@example.com | *@example.org | *@example.net | *.invalid | *.test | *.localhost | \
+		*@localhost | *noreply*) return 0 ;;
+	esac
+	return 1
+}
+if [ -n "${MAIL_FROM:-}" ]; then
+	sender=$MAIL_FROM
+else
+	sn=$(git -C "$TOP" config user.name || true)
+	se=$(git -C "$TOP" config user.email || true)
+	[ -n "$sn" ] && [ -n "$se" ] ||
+		die "make mail signs every patch off with your identity, and git has none: set git config user.name and user.email (or MAIL_FROM=\"Name <email>\")"
+	sender="$sn <$se>"
+fi
+[[ $sender =~ ^([^\<]*[^\<\ ])\ \<([^\>@]+@[^\>]+)\>$ ]] || die "sender '$sender' is not \"Name <email>\""
+export GIT_COMMITTER_NAME=${BASH_REMATCH[1]} GIT_COMMITTER_EMAIL=${BASH_REMATCH[2]}
+is_placeholder "$GIT_COMMITTER_EMAIL" &&
+	die "sender '$sender' is a placeholder, not a person: the Signed-off-by of the DCO needs your real name and address (git config user.name/user.email, or MAIL_FROM=)"
 git_() { git -C "$G" -c user.name="$GIT_COMMITTER_NAME" -c user.email="$GIT_COMMITTER_EMAIL" -c core.autocrlf=false -c am.keepcr=false "$@"; }
 
 # Area of the series -> upstream subsystem name and directory name.
@@ -155,6 +176,16 @@ for p in "${all[@]}"; do
 		git_ am --abort >/dev/null 2>&1 || true
 		die "git am: patch $p does not apply to Linux $LINUX_VERSION after the patches before it"
 	fi
+	# The sender authors it and signs it off; placeholder sign-offs go.
+	git_ log -1 --format=%B | while IFS= read -r line; do
+		if [[ $line =~ ^Signed-off-by:\ .*\<([^\>]+)\>$ ]] && is_placeholder "${BASH_REMATCH[1]}"; then
+			continue
+		fi
+		printf '%s\n' "$line"
+	done >"$OUT/git/msg"
+	author=()
+	is_placeholder "$(git_ log -1 --format=%ae)" && author=(--author="$sender")
+	git_ commit -q --amend --no-verify "${author[@]}" --signoff -F "$OUT/git/msg"
 	if [ -z "${count[$a]:-}" ]; then
 		for x in "${areas[@]}"; do
 			[ "$x" = "$a" ] && die "area $a is split in two by another area in the series: one mail series per area needs its patches together"
@@ -229,7 +260,8 @@ for a in "${areas[@]}"; do
 	for x in "${to[@]}"; do rcpt+=("--to=$x"); done
 	for x in "${cc[@]}"; do rcpt+=("--cc=$x"); done
 	git_ format-patch -q --cover-letter --thread=shallow --subject-prefix=PATCH "${rcpt[@]}" -o "$dir" "$range" >/dev/null
-	mapfile -t files < <(ls "$dir"/*.patch | grep -v '/0000-cover-letter.patch$')
+	files=()
+	for f in "$dir"/*.patch; do [ "${f##*/}" = 0000-cover-letter.patch ] || files+=("$f"); done
 	# Depends on earlier areas? (does it apply to the pinned tree alone)
 	dep=
 	idx=$(mktemp)

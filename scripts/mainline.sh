@@ -74,7 +74,7 @@ else
 	# (2) The newest linux-source-N.M and its tree.
 	pkg=${MAINLINE_PKG:-}
 	if [ -z "$pkg" ]; then
-		best= bestver=
+		best='' bestver=''
 		while read -r p; do
 			v=$(apt-cache "${aptopts[@]}" show "$p" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1)
 			[ -n "$v" ] || continue
@@ -95,7 +95,7 @@ else
 	fi
 	tarball=$DLCACHE/$(basename "$deb" .deb)/usr/src/$pkg.tar.xz
 	if [ ! -f "$tarball" ]; then
-		rm -rf "$DLCACHE/$(basename "$deb" .deb)" && mkdir -p "$DLCACHE/$(basename "$deb" .deb)"
+		rm -rf "${DLCACHE:?}/$(basename "$deb" .deb)" && mkdir -p "$DLCACHE/$(basename "$deb" .deb)"
 		dpkg-deb -x "$deb" "$DLCACHE/$(basename "$deb" .deb)"
 	fi
 	tree=$OUT/mainline/linux-$ver

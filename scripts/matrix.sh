@@ -5,10 +5,11 @@
 #
 #   scripts/matrix.sh RUN_DIR CELL...
 #
-# CELL: a directory of RUN_DIR written by scripts/run-guest.sh (native, pv,
-# pvh, i386-native, i386-pvh). A cell without a summary (its run failed
-# before the results) counts as failed. Exit 1 if any cell failed.
+# CELL: a row of cells/cells.txt, whose run wrote RUN_DIR/CELL. A cell
+# without a summary (its run failed before the results) counts as failed.
+# Exit 1 if any cell failed.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 [ $# -ge 2 ] || { echo "usage: scripts/matrix.sh RUN_DIR CELL..." >&2; exit 2; }
 dir=$1
 shift
@@ -18,7 +19,8 @@ md=$dir/matrix.md
 	echo "| kernel | guest | passed | failed | skipped | boot to summary |"
 	echo "|---|---|---:|---:|---:|---:|"
 	for c in "$@"; do
-		case $c in i386-*) k=i386 g=${c#i386-} ;; *) k=x86_64 g=$c ;; esac
+		cell_load "$c"
+		k=${CELL_FLAVOUR%-guest} g=$CELL_GUEST
 		s=$(tail -n 1 "$dir/$c/summary.txt" 2>/dev/null || true)
 		t=$(sed -n 's/.*boot-to-summary \([0-9]*\) s.*/\1 s/p' "$dir/$c/times.txt" 2>/dev/null || true)
 		if [[ $s =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then

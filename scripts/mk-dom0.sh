@@ -27,6 +27,7 @@ k_deb=$(deb_download "$kpkg")
 key=$( { basename "$xen_deb"; basename "$k_deb"; echo "$DEBIAN_SUITE $XEN_UTILS_PKG $DOM0_MODULES";
 	cat "$0"; } | key_of)
 img=$CACHE/images/dom0-$key
+lock_entry "dom0-$key"
 if [ -f "$img/.done" ]; then
 	result "$img"
 	exit 0

@@ -26,6 +26,7 @@ need debootstrap:debootstrap
 [ "$(id -u)" = 0 ] || die "building the domU image needs root (debootstrap)"
 key=$( { echo "$DEBIAN_SUITE $DOMU_ARCH $DOMU_PACKAGES"; cat "$0" "$TOP/scripts/pvci-tests.service"; } | key_of)
 img=$CACHE/images/domu-$key
+lock_entry "domu-$key"
 if [ -f "$img/.done" ]; then
 	result "$img"
 	exit 0

@@ -29,6 +29,7 @@ fi
 {
 	printf 'KSELFTEST_TESTS=%q\n' "${KSELFTEST_TESTS:-}"
 	printf 'KSELFTEST_TIMEOUT=%q\n' "${KSELFTEST_TIMEOUT:-}"
+	printf 'SPEED_PCT=%q\n' "${SPEED_PCT:-100}"
 	printf 'POWEROFF_CMD=%q\n' "${POWEROFF_CMD:-systemctl poweroff}"
 	printf 'LIFECYCLE_OPS=%q\n' "${LIFECYCLE_OPS:-}"
 	printf 'BENCH=%q\n' "${BENCH:-}"

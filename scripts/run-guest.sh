@@ -1,41 +1,42 @@
 #!/usr/bin/env bash
 # Boot the built kernel natively under QEMU or as a Xen domU of GUEST_TYPE
 # (native, pv, pvh) with the Debian userspace, run the kselftests in it
-# and report.
+# and report. scripts/run-cell.sh calls it with the facts of a cell.
 #
 #   scripts/run-guest.sh FLAVOUR GUEST_TYPE
 #
-# Environment: SUITES (kselftest collections) and TESTS ("suite:test ..."),
-# NOT_RUN (files listing tests not to run, with reasons), RUN_DIR,
-# DOMU_CMDLINE_EXTRA, SUMMARY_LABEL (the summary's label, default the
-# cell: see below), and what boot.sh takes.
+# Environment: CELL (the cell's name: its directory and the summary's
+# label; default GUEST_TYPE), DOMU_ARCH (amd64, i386), SUITES (kselftest
+# collections) and TESTS ("suite:test ..."), LIFECYCLE_OPS, KSELFTEST_DIR
+# (the installed kselftests; default the flavour's), NOT_RUN (files
+# listing tests not to run, with reasons), RUN_DIR (the run; the cell's
+# directory is CELL_DIR, default RUN_DIR/CELL), DOMU_CMDLINE_EXTRA,
+# SUMMARY_LABEL (default the cell), and what boot.sh takes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 not() { ! "$@"; }
 [ $# -eq 2 ] || die "usage: scripts/run-guest.sh FLAVOUR GUEST_TYPE"
 FLAVOUR=$1 GUEST_TYPE=$2
-# The cell of the matrix: the guest type for the x86_64 kernel (native, pv,
-# pvh), prefixed by the flavour's architecture otherwise (i386-native,
-# i386-pvh). It names the run's directory and the summary, and is what the
-# first field of the NOT_RUN files matches.
-case $FLAVOUR in
-x86_64-guest) CELL=$GUEST_TYPE DOMU_ARCH=amd64 ;;
-i386*) CELL=i386-$GUEST_TYPE DOMU_ARCH=i386 ;;
-*) CELL=${FLAVOUR%-guest}-$GUEST_TYPE DOMU_ARCH=amd64 ;;
-esac
-[ "$CELL" != i386-pv ] || die "there is no 32-bit Xen PV guest (removed in Linux 5.9, no PV32 in Debian's Xen): i386 runs native and pvh"
+CELL=${CELL:-$GUEST_TYPE}
+DOMU_ARCH=${DOMU_ARCH:-amd64}
 # Lifecycle operations need dom0 to drive them, and xenstore-utils in the
 # guest (amd64 only): x86_64 Xen guests only.
 [ "$GUEST_TYPE" != native ] && [ "$DOMU_ARCH" = amd64 ] || LIFECYCLE_OPS=
 export GUEST_TYPE LIFECYCLE_OPS DOMU_ARCH
 O=$OUT/build/$FLAVOUR
 kernel=$O/arch/x86/boot/bzImage
-kst=$O/kselftest_install
+kst=${KSELFTEST_DIR:-$O/kselftest_install}
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' first"
 [ -f "$kst/kselftest-list.txt" ] || die "no kselftests in $kst: run 'make kselftest' first"
-RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}/$CELL
-export RUN_DIR
-mkdir -p "$RUN_DIR"
+CELL_DIR=${CELL_DIR:-${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}/$CELL}
+export CELL_DIR
+mkdir -p "$CELL_DIR"
+# Every time limit below, in boot.sh, in dom0 and in the guest is scaled by
+# the host's measured speed (lib.sh: speed_pct).
+SPEED_PCT=$(speed_pct)
+export SPEED_PCT
+echo "$SPEED_PCT" >"$CELL_DIR/speed-pct"
+stage "host speed: time limits x$((SPEED_PCT / 100)).$(printf '%02d' $((SPEED_PCT % 100))) (SPEED_PCT=$SPEED_PCT; 100 = the reference machine)"
 
 t0=$(now)
 if [ "$GUEST_TYPE" = native ]; then
@@ -49,7 +50,7 @@ du=$("$TOP/scripts/mk-domu.sh")
 
 # Which tests: every test of SUITES, then the single tests in TESTS
 # ("suite:test"), in that order.
-expected=$RUN_DIR/expected.txt
+expected=$CELL_DIR/expected.txt
 : >"$expected"
 for s in ${SUITES:-}; do
 	grep "^$s:" "$kst/kselftest-list.txt" >>"$expected" ||
@@ -65,7 +66,7 @@ done
 # separated by commas) in the files named in NOT_RUN (e.g.
 # known-failures.txt, slow-tests.txt) are not run: they are reported as
 # skipped with the file's name and the reason written there.
-notrun=$RUN_DIR/not-run.log
+notrun=$CELL_DIR/not-run.log
 : >"$notrun"
 run_list=$(while read -r t; do
 	why=$(awk -v g="$CELL" -v t="$t" '$2 == t && index("," $1 ",", "," g ",") { f = FILENAME; sub(/.*\//, "", f); $1 = $2 = ""; sub(/^ +/, ""); print "(" f "): " $0; exit }' \
@@ -77,9 +78,11 @@ run_list=$(while read -r t; do
 	fi
 done <"$expected")
 [ -n "${KSELFTEST_TESTS+x}" ] || KSELFTEST_TESTS=$(echo $run_list)
-export KSELFTEST_TESTS KSELFTEST_TIMEOUT=${KSELFTEST_TIMEOUT:-300}
-# The tests stage's timeout grows with the number of tests (each one also
-# has its own, KSELFTEST_TIMEOUT).
+# KSELFTEST_TIMEOUT: each test's own limit, scaled to this host here;
+# TESTS_TIMEOUT: the tests stage's, which grows with the number of tests
+# (boot.sh scales it with the other stages' limits).
+KSELFTEST_TIMEOUT=$(scaled "${KSELFTEST_TIMEOUT:-300}")
+export KSELFTEST_TESTS KSELFTEST_TIMEOUT
 export TESTS_TIMEOUT=${TESTS_TIMEOUT:-$((900 + 30 * $(echo $KSELFTEST_TESTS | wc -w) + 300 * $(echo $LIFECYCLE_OPS | wc -w)))}
 stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${NOT_RUN:-nothing})"
 mkdir -p "$OUT/work"
@@ -95,7 +98,7 @@ fi
 t2=$(now)
 
 # Checks the host makes on the guest's behaviour, reported like kselftests.
-checks=$RUN_DIR/harness-checks.log
+checks=$CELL_DIR/harness-checks.log
 : >"$checks"
 n=0
 check() { # NAME WHY-IF-FAILED COMMAND...
@@ -111,13 +114,13 @@ check() { # NAME WHY-IF-FAILED COMMAND...
 }
 # reboot(2) POWER_OFF must power off, not fall back to halt, and Xen must
 # record the domain's shutdown reason as poweroff.
-check poweroff-not-halt "guest printed: $(grep -m1 -o 'Power off not available.*' "$RUN_DIR/guest.log")" \
-	not grep -q 'Power off not available' "$RUN_DIR/guest.log"
-check shutdown-reason-poweroff "shutdown reason recorded (by Xen, or QEMU exiting natively): $(cat "$RUN_DIR/domu-shutdown-reason")" \
-	grep -qx poweroff "$RUN_DIR/domu-shutdown-reason"
+check poweroff-not-halt "guest printed: $(grep -m1 -o 'Power off not available.*' "$CELL_DIR/guest.log")" \
+	not grep -q 'Power off not available' "$CELL_DIR/guest.log"
+check shutdown-reason-poweroff "shutdown reason recorded (by Xen, or QEMU exiting natively): $(cat "$CELL_DIR/domu-shutdown-reason")" \
+	grep -qx poweroff "$CELL_DIR/domu-shutdown-reason"
 
 # The kernel must not warn, oops or lock up during the run.
-splat=$(grep -a -m1 -E 'WARNING: CPU: |BUG: |Oops|soft lockup' "$RUN_DIR/guest.log" || true)
+splat=$(grep -a -m1 -E 'WARNING: CPU: |BUG: |Oops|soft lockup' "$CELL_DIR/guest.log" || true)
 check no-kernel-warn-bug-oops "guest console: $splat" [ -z "$splat" ]
 # Lifecycle operations (LIFECYCLE_OPS): the guest reports what it saw as
 # lifecycle:OP; dom0 what xl saw, as lifecycle-dom0:OP.
@@ -125,7 +128,7 @@ dom0_all_ok() { [ -n "$1" ] && ! printf '%s\n' "$1" | grep -q ' fail: '; }
 # xl shutdown: the guest cannot report after it; what it printed on the
 # console after asking for it must end with the kernel powering off.
 case " ${LIFECYCLE_OPS:-} " in *" shutdown "*)
-	if sed -n '/PVCI-DOMU: lc-request shutdown/,$p' "$RUN_DIR/guest.log" | grep -q 'reboot: Power down'; then
+	if sed -n '/PVCI-DOMU: lc-request shutdown/,$p' "$CELL_DIR/guest.log" | grep -q 'reboot: Power down'; then
 		echo "ok 0 selftests: lifecycle: shutdown" >>"$checks"
 	else
 		echo "not ok 0 selftests: lifecycle: shutdown # no 'reboot: Power down' on the guest console after it asked for xl shutdown" >>"$checks"
@@ -133,15 +136,17 @@ case " ${LIFECYCLE_OPS:-} " in *" shutdown "*)
 esac
 for op in ${LIFECYCLE_OPS:-}; do
 	echo "lifecycle:$op" >>"$expected"
-	d=$(grep -a "^PVCI: lc-dom0 $op" "$RUN_DIR/dom0.log" 2>/dev/null || true)
+	d=$(grep -a "^PVCI: lc-dom0 $op" "$CELL_DIR/dom0.log" 2>/dev/null || true)
 	check "lifecycle-dom0-$op" "${d:-no lc-dom0 $op line in dom0.log}" dom0_all_ok "$d"
 done
 
-printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1)) | tee "$RUN_DIR/times.txt"
-grep '^PVCI-DOMU: dmesg-err: ' "$RUN_DIR/guest.log" | sed 's/^PVCI-DOMU: //' || true
+printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1)) | tee "$CELL_DIR/times.txt"
+grep '^PVCI-DOMU: dmesg-err: ' "$CELL_DIR/guest.log" | sed 's/^PVCI-DOMU: //' || true
 stage "results ($CELL $([ "$GUEST_TYPE" = native ] && echo guest || echo domU))"
 rc=0
-cat "$RUN_DIR/guest.log" "$notrun" "$checks" >"$RUN_DIR/results.log"
-sed -n 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' "$RUN_DIR/guest.log" >"$RUN_DIR/test-times.txt"
-"$TOP/scripts/report.sh" "$RUN_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$CELL}:" | tee "$RUN_DIR/summary.txt" || rc=1
+cat "$CELL_DIR/guest.log" "$notrun" "$checks" >"$CELL_DIR/results.log"
+sed -n 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' "$CELL_DIR/guest.log" >"$CELL_DIR/test-times.txt"
+"$TOP/scripts/report.sh" "$CELL_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$CELL}:" | tee "$CELL_DIR/summary.txt" || rc=1
+# For machines: results.json and junit.xml beside the summary.
+"$TOP/scripts/cell-results.sh" "$CELL_DIR" "${SUMMARY_LABEL:-$CELL}" || warn "no results.json for $CELL_DIR"
 exit $rc

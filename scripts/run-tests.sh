@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Run the project's own tests (tests/test-*.sh) and print one closing line.
+# Run the project's own tests (tests/test-*.sh) and shellcheck -S warning
+# on every harness script, and print one closing line.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/scripts/lib.sh"
 pass=0 fail=0
 for t in "$TOP"/tests/test-*.sh; do
 	echo "# $(basename "$t")"
@@ -11,5 +13,15 @@ for t in "$TOP"/tests/test-*.sh; do
 	f=$(printf '%s\n' "$out" | grep -c '^not ok ')
 	pass=$((pass + p)) fail=$((fail + f))
 done
+echo "# shellcheck -S warning"
+need shellcheck:shellcheck
+if out=$(cd "$TOP" && shellcheck -S warning -f gcc scripts/*.sh scripts/pvci-run scripts/dom0-init \
+	scripts/dom0-hotplug tests/*.sh .ci/run 2>&1); then
+	pass=$((pass + 1))
+else
+	printf '%s\n' "$out"
+	echo "not ok - shellcheck -S warning"
+	fail=$((fail + 1))
+fi
 echo "harness tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,18 +4,18 @@
 # series fixes (the kernel is the only difference: the tests, including
 # the selftests patches' fixes and the xen suite, come from the patched tree).
 #
-#   scripts/unpatched.sh FLAVOUR GUEST_TYPE...
+#   scripts/unpatched.sh FLAVOUR CELL...        CELL: rows of cells/cells.txt
 #   scripts/unpatched.sh FLAVOUR --build-only   build it, print its bzImage
 #
 # Uses its own OUT ($OUT/unpatched: a pristine tree, build dir and runs) and
-# the shared ccache. Each guest's summary is labelled GUEST_TYPE-upstream.
+# the shared ccache. Each cell's summary is labelled CELL-upstream.
 # Needs the patched tree and its kselftests (make kselftest). Prints the
 # summaries; when $RUN_DIR has this run's patched native and PV summaries
 # (make test), writes the three-column table to $RUN_DIR/compare-upstream.md.
 # Exit 0 when every run produced a summary (failures are expected here).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-[ $# -ge 2 ] || die "usage: scripts/unpatched.sh FLAVOUR GUEST_TYPE... | FLAVOUR --build-only"
+[ $# -ge 2 ] || die "usage: scripts/unpatched.sh FLAVOUR CELL... | FLAVOUR --build-only"
 FLAVOUR=$1
 shift
 build_only=
@@ -32,14 +32,15 @@ kselftest_fragment "$patched_tree" "$KCONFIG_SUITES" >"$W/kselftest.config"
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$OUT")}
 export OUT=$W KSELFTEST_CONFIG=$W/kselftest.config
 # Always the pinned tree (KSRC= names the tree the series is applied to).
-tree=$(KSRC= "$TOP/scripts/fetch-tree.sh")
+tree=$(KSRC='' "$TOP/scripts/fetch-tree.sh")
 # --build-only: the build's log in the caller's run (RUN_DIR), its output
 # on stderr, the bzImage's path alone on stdout.
 out=1
 if [ -n "$build_only" ]; then
 	out=2
 else
-	export RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
+	RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
+	export RUN_DIR
 	mkdir -p "$RUN_DIR"
 fi
 {
@@ -53,7 +54,9 @@ fi
 rm -rf "$W/build/$FLAVOUR/kselftest_install"
 cp -a "$kst" "$W/build/$FLAVOUR/kselftest_install"
 for g in "$@"; do
-	SUMMARY_LABEL=$g-upstream "$TOP/scripts/run-guest.sh" "$FLAVOUR" "$g" ||
+	cell_load "$g"
+	[ "$CELL_FLAVOUR" = "$FLAVOUR" ] || die "cell $g runs the $CELL_FLAVOUR kernel, not $FLAVOUR"
+	SUMMARY_LABEL=$g-upstream "$TOP/scripts/run-cell.sh" --boot-only "$g" ||
 		[ -f "$RUN_DIR/$g/summary.txt" ] || die "the $g run of the unpatched kernel gave no summary: see $RUN_DIR/$g"
 done
 if [ -n "$MAIN_RUN_DIR" ] && [ -f "$MAIN_RUN_DIR/native/summary.txt" ] && [ -f "$MAIN_RUN_DIR/pv/summary.txt" ]; then

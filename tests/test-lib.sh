@@ -48,4 +48,14 @@ fi
 # say/stage/note/warn never write to stdout, with or without data_on_stdout.
 out=$(bash -c ". '$TOP/scripts/lib.sh'; say a; stage b; note c; warn d" 2>/dev/null)
 expect "say, stage, note and warn write nothing to stdout" [ -z "$out" ]
+# Two runs sharing the cache: the second waits for the first's lock on an
+# entry, and says so.
+(CACHE=$W/cache bash -c ". '$TOP/scripts/lib.sh'; lock_entry img-x; sleep 2") &
+sleep 0.5
+t0=$(date +%s%N)
+err=$(CACHE=$W/cache bash -c ". '$TOP/scripts/lib.sh'; lock_entry img-x" 2>&1)
+waited=$((($(date +%s%N) - t0) / 1000000))
+wait
+expect "lock_entry: the second holder waits for the first (${waited} ms)" [ "$waited" -ge 1000 ]
+expect_match "lock_entry: ... and says what it waits for" 'waiting for .*/locks/img-x.lock' "$err"
 finish

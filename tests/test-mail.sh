@@ -50,7 +50,7 @@ mkpatch $X1 'x86/xen: change v10' arch/x86/xen/enlighten.c 's/^int v10;/int w10;
 mkpatch $X2 'x86/xen: change v30' arch/x86/xen/enlighten.c 's/^int v30;/int w30;/' 's/^int v10;/int w10;/'
 mkpatch $D1 'Documentation: virt: more text' Documentation/virt/paravirt_ops.rst 's/^Text\.$/More text./'
 printf '# arch-x86-pv\n%s\n%s\n# drivers-xen-front\n# Documentation\n%s\n' $X1 $X2 $D1 >"$S"
-mail() { SERIES=$S PATCHES=$P MAIL_BASE_TREE=$W/base "$TOP/scripts/mail.sh" "$@"; }
+mail() { MAIL_FROM=${MAIL_FROM-"Sam Sender <sam@kernel.org>"} SERIES=$S PATCHES=$P MAIL_BASE_TREE=$W/base "$TOP/scripts/mail.sh" "$@"; }
 
 # 1. make the mail
 out=$(mail 2>&1); rc=$?
@@ -66,11 +66,13 @@ expect_match "cover: last run results (none here)" "Results of the last run: non
 expect_match "cover: To: from get_maintainer.pl" "^To: Xen Maintainer <xen@example.org>" "$c"
 expect_match "cover: Cc: lists" "^Cc: xen-devel@example.org" "$c"
 expect_match "cover: maintainer with a parenthesis in the role: To:" "^ +Arch Maintainer <x86@example.org>$" "$c"
-expect_match "cover: from the series' author" "^From: T Tester <t@example.org>" "$c"
+expect_match "cover: from the sender" "^From: Sam Sender <sam@kernel.org>" "$c"
 p1=$(cat "$OUT/mail/1-x86-xen/0001-"*.patch 2>/dev/null)
+expect_match "patch: authored by the sender" "^From: Sam Sender <sam@kernel.org>" "$p1"
+expect_match "patch: signed off by the sender" "^Signed-off-by: Sam Sender <sam@kernel.org>$" "$p1"
+expect "patch: the placeholder sign-off is gone" not grep -q "^Signed-off-by: T Tester <t@example.org>" <<<"$p1"
 expect_match "patch: numbered subject, area kept" "^Subject: \[PATCH 1/2\] x86/xen: " "$p1"
 expect_match "patch: recipients too" "^To: Xen Maintainer" "$p1"
-expect_match "patch: Signed-off-by kept" "^Signed-off-by: T Tester" "$p1"
 d=$(cat "$OUT/mail/2-Documentation/0000-cover-letter.patch" 2>/dev/null)
 expect_match "docs cover: its own maintainer" "^To: Doc Maintainer" "$d"
 expect_match "says it verified" "verified: git am applies all 3 patches" "$out"
@@ -89,7 +91,7 @@ git -C "$W/fresh" init -q && git -C "$W/fresh" add -A && git -C "$W/fresh" -c us
 out=$(git -C "$W/fresh" -c user.name=T -c user.email=t@e am "$OUT"/mail/*/000[1-9]-*.patch 2>&1); rc=$?
 expect "git am on a fresh tree: exit 0" [ $rc -eq 0 ]
 expect "git am on a fresh tree: 3 commits" [ "$(git -C "$W/fresh" rev-list --count HEAD)" -eq 4 ]
-expect "git am on a fresh tree: the author is the patch's" [ "$(git -C "$W/fresh" log -1 --format=%an)" = "T Tester" ]
+expect "git am on a fresh tree: the author is the sender" [ "$(git -C "$W/fresh" log -1 --format=%an)" = "Sam Sender" ]
 expect "git am on a fresh tree: the series' content" grep -q '^int w30;' "$W/fresh/arch/x86/xen/enlighten.c"
 
 # 3. --verify names a file that does not apply
@@ -131,4 +133,11 @@ expect "mainline: tree has the mainline series applied" grep -q '^int w10;' "$W/
 out=$(SERIES=$S PATCHES=$P MAINLINE_TREE=$W/ml "$TOP/scripts/mainline.sh" 2>&1); rc=$?
 expect "mainline, second run: same result" grep -q 'needs refresh (offset 2 lines)' <<<"$out"
 
+# No identity, or a placeholder one: no mail.
+out=$(MAIL_FROM='' GIT_CONFIG_NOSYSTEM=1 HOME=$W/nohome mail 2>&1); rc=$?
+expect "mail: no sender identity is refused" [ $rc -ne 0 ]
+expect_match "... saying how to set one" 'git has none: set git config user.name and user.email' "$out"
+out=$(MAIL_FROM="Seed maintainers <maintainers@users.noreply.h-seed.example>" mail 2>&1); rc=$?
+expect "mail: a placeholder sender is refused" [ $rc -ne 0 ]
+expect_match "... because the DCO needs a person" 'is a placeholder, not a person' "$out"
 finish

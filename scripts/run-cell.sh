@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Run one cell of cells/cells.txt from start to end: the tree with the
+# series applied, the cell's kernel flavour, the kselftests of its test
+# profile, the boot (natively or as a Xen domU), the tests, the lifecycle
+# operations and the summary.
+#
+#   scripts/run-cell.sh [--build-only | --boot-only] CELL
+#
+# --build-only stops after the kernel and the kselftests; --boot-only uses
+# what is built (make test's panic check, make unpatched).
+#
+# Environment (each overrides what the cell's row and profile say):
+#   PROFILE        the test profile (cells/profiles/NAME)
+#   SUITES, TESTS  the kselftest suites / single suite:test entries to run
+#                  (set, even empty, they replace the profile's)
+#   LIFECYCLE_OPS  the lifecycle operations (cells with lifecycle=yes)
+#   RUN_DIR        the run's directory; the cell's is RUN_DIR/CELL, or
+#                  CELL_DIR when given
+#   KSRC, SERIES, OUT, KSELFTEST_DIR (kselftests built elsewhere, for
+#   make unpatched), and what run-guest.sh and boot.sh take.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+mode=all
+case ${1:-} in --build-only) mode=build; shift ;; --boot-only) mode=boot; shift ;; esac
+[ $# -eq 1 ] || die "usage: scripts/run-cell.sh [--build-only | --boot-only] CELL (cells: $(cell_names | xargs))"
+CELL=$1
+cell_load "$CELL"
+PROFILE=${PROFILE:-$CELL_PROFILE}
+[ -n "${SUITES+x}" ] || SUITES=$(profile_get "$PROFILE" suites)
+[ -n "${TESTS+x}" ] || TESTS=$(profile_get "$PROFILE" tests)
+if [ "$CELL_LIFECYCLE" = yes ]; then
+	[ -n "${LIFECYCLE_OPS+x}" ] || LIFECYCLE_OPS=$(default_lifecycle_ops)
+else
+	LIFECYCLE_OPS=
+fi
+# Every suite named in SUITES or TESTS is built, and the xen suite always
+# (save-restore runs some of its tests after the last restore).
+test_suites=$(printf '%s\n' $TESTS | cut -d: -f1)
+BUILD_SUITES=$(printf '%s\n' xen $SUITES $test_suites | sort -u | xargs)
+export SUITES TESTS LIFECYCLE_OPS CELL
+O=$OUT/build/$CELL_FLAVOUR
+KSELFTEST_DIR=${KSELFTEST_DIR:-$O/kselftest_install}
+RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}
+export RUN_DIR
+mkdir -p "$RUN_DIR"
+
+if [ $mode != boot ]; then
+	tree=$("$TOP/scripts/fetch-tree.sh")
+	APPLY_LOG=$RUN_DIR/apply.log "$TOP/scripts/apply.sh" "$tree"
+	"$TOP/scripts/build-kernel.sh" "$tree" "$CELL_FLAVOUR"
+	BUILD_SUITES=$BUILD_SUITES "$TOP/scripts/build-selftests.sh" "$tree" "$CELL_FLAVOUR" "$KSELFTEST_DIR"
+fi
+[ $mode != build ] || exit 0
+DOMU_ARCH=$CELL_USERSPACE KSELFTEST_DIR=$KSELFTEST_DIR \
+	exec "$TOP/scripts/run-guest.sh" "$CELL_FLAVOUR" "$CELL_GUEST"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Tests of the cells as data (cells/cells.txt, cells/profiles/,
+# cells/lifecycle-ops) and of the functions that read them (scripts/lib.sh):
+# every row of the real table is valid, the runs column selects the CI and
+# matrix cells, profiles inherit and drop suites, and a bad name or row is
+# refused with a message that names the problem.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib-test.sh"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+lib() { bash -c ". '$TOP/scripts/lib.sh' && $1" 2>&1; }
+
+for c in $(lib cell_names); do
+	expect "cells.txt: row $c is valid" bash -c ". '$TOP/scripts/lib.sh' && cell_load $c"
+done
+expect_match "CI cells: native pv i386-native" '^native pv i386-native$' "$(lib 'cell_names runs=ci | xargs')"
+expect_match "the PV cell runs the lifecycle operations" '^x86_64-guest pv amd64 default yes$' \
+	"$(lib 'cell_load pv; echo $CELL_FLAVOUR $CELL_GUEST $CELL_USERSPACE $CELL_PROFILE $CELL_LIFECYCLE')"
+out=$(lib 'cell_load i386-pv'); rc=$?
+expect "an unknown cell is refused" [ $rc -ne 0 ]
+expect_match "... naming the cells there are" "no cell 'i386-pv' in cells/cells.txt \\(cells: native pv pvh" "$out"
+expect_match "profile pvh: the default suites without x86" '^xen vDSO cpu-hotplug' "$(lib 'profile_get pvh suites')"
+expect "profile pvh: no x86 suite" not grep -qw x86 <<<"$(lib 'profile_get pvh suites')"
+expect_match "profile pvh: the default tests" 'mm:vmtests-cow' "$(lib 'profile_get pvh tests')"
+expect_match "profile quick: tests only" '^$' "$(lib 'profile_get quick suites')"
+out=$(lib 'profile_get nosuch suites'); rc=$?
+expect "an unknown profile is refused, naming the profiles" [ $rc -ne 0 ]
+expect_match "... naming the profiles" 'no test profile cells/profiles/nosuch \(profiles: default' "$out"
+expect_match "lifecycle-ops: shutdown comes last" ' shutdown$' "$(lib default_lifecycle_ops)"
+
+# A table with bad rows.
+printf 'a x86_64-guest pv amd64 default yes ci extra\nb x86_64-guest kvm amd64 default no ci\nc x86_64-guest pv amd64 default no sometimes\nd nosuch-guest pv amd64 default no ci\n' >"$W/cells.txt"
+bad() { CELLS_FILE=$W/cells.txt bash -c ". '$TOP/scripts/lib.sh' && cell_load $1" 2>&1; }
+expect_match "a row with 8 fields is refused" 'row of cell a has 8 fields, not 7' "$(bad a)"
+expect_match "an unknown guest type is refused" "guest 'kvm' is not native, pv or pvh" "$(bad b)"
+expect_match "an unknown runs value is refused" "runs 'sometimes' is not ci, matrix or manual" "$(bad c)"
+expect_match "a flavour without a kconfig fragment is refused" 'no kconfig/nosuch-guest.config' "$(bad d)"
+
+out=$("$TOP/scripts/run-cell.sh" 2>&1); rc=$?
+expect_match "run-cell.sh without a cell: usage naming the cells" 'usage: scripts/run-cell.sh .*\(cells: native pv' "$out"
+finish
