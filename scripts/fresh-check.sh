@@ -36,7 +36,7 @@ fi
 # an untouched copy).
 base_pkgs="git,make,ca-certificates"
 key=$( { echo "$DEBIAN_SUITE $base_pkgs"; cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
-	/etc/apt/sources.list.d/*.list 2>/dev/null; } | key_of)
+	/etc/apt/sources.list.d/*.list 2>/dev/null || true; } | key_of)
 tarball=$CACHE/fresh-root-$key.tar
 t0=$(now)
 lock_entry "fresh-root-$key"

@@ -26,6 +26,12 @@ KCONFIG_SUITES=${KCONFIG_SUITES:-$(sed 's/#.*//' "$TOP/kconfig/kselftest-suites"
 # Status and progress go to stderr: standard output carries only the data
 # callers capture (paths, keys), see data_on_stdout.
 say()  { printf '%s\n' "$*" >&2; }
+
+# A script that stops on an error (set -e) says where and what failed,
+# instead of exiting without a word.
+if [[ $- == *e* ]]; then
+	trap 'printf "error: %s, line %d: \"%s\" failed (exit %d)\n" "${0##*/}" "$LINENO" "$BASH_COMMAND" "$?" >&2' ERR
+fi
 note() { printf 'note: %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
