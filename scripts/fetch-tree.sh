@@ -21,6 +21,8 @@ want_tarball=0
 if [ $want_tarball = 1 ] && [ -n "${KSRC:-}" ]; then
 	die "KSRC=$KSRC is set: there is no pinned tarball to print (unset KSRC)"
 fi
+# The pinned tree is an .xz tarball (tar calls xz), possibly inside a .deb.
+[ -n "${KSRC:-}" ] || need xz:xz-utils dpkg-deb:dpkg
 if [ -n "${KSRC:-}" ]; then
 	check_tree "$KSRC"
 	result "$(cd "$KSRC" && pwd)"

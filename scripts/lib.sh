@@ -93,6 +93,8 @@ need() {
 		*) command -v "$what" >/dev/null 2>&1 || missing+=("$pkg") ;;
 		esac
 	done
+	# Each package once (depmod and modprobe are both kmod's).
+	mapfile -t missing < <(printf '%s\n' "${missing[@]}" | awk 'NF && !seen[$0]++')
 	[ ${#missing[@]} -eq 0 ] && return 0
 	apt_install "${missing[@]}"
 }
