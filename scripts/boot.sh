@@ -123,6 +123,7 @@ split_logs() {
 }
 cleanup() {
 	kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
+	[ -z "${fpid:-}" ] || kill "$fpid" 2>/dev/null || true
 	split_logs
 	rm -f "$work/dom0-initrd.cpio" "$work/run.cpio" "$work/save.img"
 }
@@ -160,6 +161,29 @@ fail() { # STAGE WHY LOG (t0: when the stage began)
 	exit 1
 }
 
+# The console is followed as QEMU writes it: one reader (tail -F) passes
+# on, as they come, the lines that end a stage or are fatal; they are
+# kept in marks, which the stages below look up (a later stage's line may
+# come before the current stage is over). The whole console is read again
+# only when QEMU has exited, in case the reader missed its last lines.
+marks=$work/marks
+: >"$marks"
+all_re=$fatal
+for s in "${stages[@]}"; do
+	IFS=';' read -r _ re _ _ <<<"$s"
+	all_re="$all_re|$re"
+done
+exec 3< <(tail -F -n +1 --pid="$qpid" "$console" 2>/dev/null | sed -u 's/\r//g' | grep -a --line-buffered -E "$all_re")
+fpid=$!
+# Fail on a fatal line of FILE (what was seen so far), naming its log.
+check_fatal() { # STAGE FILE
+	local what logname
+	what=$(grep -aE "$fatal" "$2" | head -n1) || true
+	[ -n "$what" ] || return 0
+	case $GUEST_TYPE:$what in native:* | *:"[domU]"* | *reason=crash*) logname=guest ;; *:"(XEN)"*) logname=xen ;; *) logname=dom0 ;; esac
+	fail "$1" "fatal: $what" "$logname"
+}
+
 t_run=$(now)
 : >"$CELL_DIR/stages.log"
 for s in "${stages[@]}"; do
@@ -167,19 +191,24 @@ for s in "${stages[@]}"; do
 	limit=$(scaled "$limit")
 	t0=$(now)
 	while :; do
-		tr -d '\r' <"$console" >"$work/console.txt"
-		if grep -aEq "$fatal" "$work/console.txt"; then
-			what=$(grep -aE "$fatal" "$work/console.txt" | head -n1)
-			case $GUEST_TYPE:$what in native:* | *:"[domU]"* | *reason=crash*) logname=guest ;; *:"(XEN)"*) logname=xen ;; *) logname=dom0 ;; esac
-			fail "$name" "fatal: $what" "$logname"
+		check_fatal "$name" "$marks"
+		grep -aEq "$re" "$marks" && break
+		if IFS= read -r -t 1 line <&3; then
+			printf '%s\n' "$line" >>"$marks"
+			continue
+		elif [ $? -le 128 ]; then
+			# The reader ended: QEMU exited. What did the console end with?
+			sleep 1
+			tr -d '\r' <"$console" | grep -aE "$all_re" >"$marks" || true
+			check_fatal "$name" "$marks"
+			grep -aEq "$re" "$marks" && break
+			fail "$name" "QEMU exited (see $CELL_DIR/qemu.log)" "$logname"
 		fi
-		grep -aEq "$re" "$work/console.txt" && break
-		kill -0 "$qpid" 2>/dev/null || fail "$name" "QEMU exited (see $CELL_DIR/qemu.log)" "$logname"
 		[ $(($(now) - t0)) -lt "$limit" ] || fail "$name" "timed out after ${limit} s" "$logname"
-		sleep 1
 	done
-	printf 'stage %-15s %4d s\n' "$name" $(($(now) - t0)) | tee -a "$CELL_DIR/stages.log"
+	printf 'stage %-15s %4d s\n' "$name" $(($(now) - t0)) | tee -a "$CELL_DIR/stages.log" >&2
 done
+split_logs
 if [ "$GUEST_TYPE" = native ]; then
 	# Powered off: QEMU exits by itself (a halted guest would keep it up).
 	t0=$(now)
@@ -189,5 +218,5 @@ else
 	reason=$(sed -n 's/^PVCI: stage domu-shutdown reason=\([a-z_]*\).*/\1/p' "$work/console.txt" | tail -n1)
 fi
 printf 'boot: %s guest shut down (reason: %s); whole run %d s; logs in %s\n' \
-	"$GUEST_TYPE" "$reason" $(($(now) - t_run)) "$CELL_DIR" | tee -a "$CELL_DIR/stages.log"
+	"$GUEST_TYPE" "$reason" $(($(now) - t_run)) "$CELL_DIR" | tee -a "$CELL_DIR/stages.log" >&2
 echo "$reason" >"$CELL_DIR/domu-shutdown-reason"

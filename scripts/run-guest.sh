@@ -140,8 +140,8 @@ for op in ${LIFECYCLE_OPS:-}; do
 	check "lifecycle-dom0-$op" "${d:-no lc-dom0 $op line in dom0.log}" dom0_all_ok "$d"
 done
 
-printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1)) | tee "$CELL_DIR/times.txt"
-grep '^PVCI-DOMU: dmesg-err: ' "$CELL_DIR/guest.log" | sed 's/^PVCI-DOMU: //' || true
+printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1)) | tee "$CELL_DIR/times.txt" >&2
+grep '^PVCI-DOMU: dmesg-err: ' "$CELL_DIR/guest.log" | sed 's/^PVCI-DOMU: //' >&2 || true
 stage "results ($CELL $([ "$GUEST_TYPE" = native ] && echo guest || echo domU))"
 rc=0
 cat "$CELL_DIR/guest.log" "$notrun" "$checks" >"$CELL_DIR/results.log"
