@@ -196,7 +196,7 @@ fi
 log=${APPLY_LOG:-$scratch/push.log}
 if q push -a --fuzz=0 >"$log" 2>&1; then
 	write_stamp
-	grep '^Applying patch' "$log" | sed 's/^/  /'
+	grep '^Applying patch' "$log" | sed 's/^/  /' >&2
 	say "series applied to $TREE: ${#want[@]} patches (${#rest[@]} pushed now)"
 	exit 0
 fi

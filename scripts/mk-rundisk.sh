@@ -37,6 +37,6 @@ fi
 	printf 'BENCH_TRACE=%q\n' "${BENCH_TRACE:-}"
 } >"$stage/etc/pvci/run.conf"
 rm -f "$IMG"
-mkfs.ext4 -q -F -L pvci-root -d "$stage" "$IMG" "${DOMU_DISK_SIZE:-2G}" ||
+mkfs.ext4 -q -F -L pvci-root -d "$stage" "$IMG" "${DOMU_DISK_SIZE:-2G}" >&2 ||
 	die "mkfs.ext4 -d failed for $IMG"
 rm -rf "$stage"
