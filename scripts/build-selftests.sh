@@ -35,13 +35,19 @@ t0=$(now)
 # The suites' Makefiles do not all list their headers as prerequisites
 # (futex's do not): when a source of these suites or kselftest's own
 # files changed, build them from scratch.
-key=$( { echo "$SUITES"; cd "$TREE/tools/testing/selftests" &&
-	find $SUITES lib.mk kselftest*.h kselftest -type f -print0 | sort -z | xargs -0 sha256sum; } | key_of)
+src_key() {
+	{ echo "$SUITES"; cd "$TREE/tools/testing/selftests" &&
+		find $SUITES lib.mk kselftest*.h kselftest -type f -print0 | sort -z | xargs -0 sha256sum; } | key_of
+}
 # What was installed: these sources, the kernel's UAPI headers they are
 # built against, and the compiler. Nothing changed: nothing to do (make
 # install would rebuild every program, about a minute).
-inst_key=$( { echo "$key ${arch[*]}"; gcc --version | head -n1;
-	cd "$TREE" && find include/uapi arch/x86/include/uapi -type f -print0 | sort -z | xargs -0 sha256sum; } | key_of)
+inst_key_of() { # SOURCE-KEY
+	{ echo "$1 ${arch[*]}"; gcc --version | sed -n 1p;
+		cd "$TREE" && find include/uapi arch/x86/include/uapi -type f -print0 | sort -z | xargs -0 sha256sum; } | key_of
+}
+key=$(src_key)
+inst_key=$(inst_key_of "$key")
 if [ -x "$DEST/run_kselftest.sh" ] && [ "$(cat "$DEST/.pvci-key" 2>/dev/null)" = "$inst_key" ]; then
 	say "kselftests up to date in $DEST ($(wc -l <"$DEST/kselftest-list.txt") tests; sources, headers and compiler unchanged)"
 	exit 0
@@ -58,7 +64,7 @@ make -C "$TREE/tools/testing/selftests" O="$O" "${arch[@]}" ${arch:+CC="gcc -m32
 	die "kselftest build failed: see $log"
 }
 [ -x "$DEST/run_kselftest.sh" ] || die "kselftest install produced no run_kselftest.sh: see $log"
-echo "$key" >"$O/kselftest/.pvci-src-key"
+src_key >"$O/kselftest/.pvci-src-key"
 # kselftest's install goes on past a suite that fails to build: name it.
 for s in $SUITES; do
 	grep -q "^$s:" "$DEST/kselftest-list.txt" || {
@@ -66,5 +72,7 @@ for s in $SUITES; do
 		die "kselftest suite $s did not build: see $log"
 	}
 done
-echo "$inst_key" >"$DEST/.pvci-key"
+# Keyed after the build: mm's Makefile writes local_config.h and
+# local_config.mk into the source directory the first time.
+inst_key_of "$(src_key)" >"$DEST/.pvci-key"
 say "kselftests built in $(($(now) - t0)) s: $(wc -l <"$DEST/kselftest-list.txt") tests"
