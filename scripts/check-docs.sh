@@ -20,6 +20,9 @@ TREE=$(cd "$1" && pwd)
 RST=Documentation/virt/paravirt_ops.rst
 HDR=arch/x86/include/asm/paravirt_types.h
 for f in "$RST" "$HDR"; do [ -f "$TREE/$f" ] || die "$TREE/$f: not found"; done
+# The pages checked: the pv_ops page and the Xen guest pages it links to.
+pages=("$RST")
+for f in "$TREE"/Documentation/virt/xen/*.rst; do [ -f "$f" ] && pages+=("${f#"$TREE"/}"); done
 BUILD=$OUT/build/docs
 LOG=$BUILD/htmldocs.log
 mkdir -p "$BUILD"
@@ -53,7 +56,7 @@ t0=$(now)
 rc=0
 make -C "$TREE" O="$BUILD" SPHINXDIRS=virt htmldocs >"$LOG" 2>&1 || rc=$?
 say "htmldocs took $(($(now) - t0)) s"
-hits=$(grep -iE 'warning|error' "$LOG" | grep -E 'paravirt_ops\.rst|paravirt_types\.h' || true)
+hits=$(grep -iE 'warning|error' "$LOG" | grep -E 'paravirt_ops\.rst|virt/xen/|paravirt_types\.h' || true)
 if [ "$rc" -ne 0 ]; then
 	tail -n 20 "$LOG"
 	bad "htmldocs: make exited with $rc"
@@ -61,7 +64,7 @@ elif [ -n "$hits" ]; then
 	printf '%s\n' "$hits"
 	bad "htmldocs: $(printf '%s\n' "$hits" | wc -l) warning(s) for the pv_ops docs"
 else
-	ok "htmldocs: no warnings for $RST or $HDR"
+	ok "htmldocs: no warnings for ${pages[*]} or $HDR"
 fi
 
 # (c) kernel-doc on the header.
@@ -74,8 +77,22 @@ else
 	ok "kernel-doc: $HDR is clean"
 fi
 
-# (d) The code names the .rst cites.
-stage "names: paths and C names cited by $RST"
+# Every page is in a toctree (a page outside one is not reachable).
+unlinked=()
+for f in "${pages[@]}"; do
+	d=$(dirname "$f") b=$(basename "$f" .rst)
+	[ "$f" = "$RST" ] && continue
+	grep -qE "^[[:space:]]+($b|xen/$b)[[:space:]]*\$" "$TREE/$d/index.rst" "$TREE/Documentation/virt/index.rst" 2>/dev/null ||
+		unlinked+=("$f")
+done
+if [ ${#unlinked[@]} -gt 0 ]; then
+	bad "toctree: not linked from an index.rst: ${unlinked[*]}"
+else
+	ok "toctree: ${#pages[@]} page(s) linked"
+fi
+
+# (d) The code names the pages cite.
+stage "names: paths and C names cited by ${pages[*]}"
 work=$BUILD/names
 mkdir -p "$work"
 export LC_ALL=C # one collation for sort and comm
@@ -88,7 +105,7 @@ perl -0777 -ne '
 	print "$1\n" while /:c:\w+:`(?:[^`<]*<)?([^`>]+)>?`/g;
 	s/``.+?``//g;
 	print "$1\n" while /(?<![\w.\/%-])([A-Za-z_]\w*)\(\)/g;
-' "$TREE/$RST" | sort -u >"$work/cited"
+' "${pages[@]/#/$TREE/}" | sort -u >"$work/cited"
 
 : >"$work/paths"; : >"$work/ids"; : >"$work/configs"
 while IFS= read -r c; do
