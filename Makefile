@@ -118,6 +118,7 @@ tree:
 
 run-dir:
 	@mkdir -p $(RUN_DIR) && ln -sfn $(RUN_DIR) $(OUT)/last
+	@[ -f $(RUN_DIR)/commit ] || git -C $(CURDIR) describe --always --dirty >$(RUN_DIR)/commit 2>/dev/null || true
 
 ## Apply the series to the tree (quilt push -a --fuzz=0).
 apply: run-dir

@@ -22,8 +22,11 @@ page=${2:-$TOP/docs/results.md}
 cells=()
 for c in $(cell_names); do [ -f "$run/$c/summary.txt" ] && cells+=("$c"); done
 [ ${#cells[@]} -gt 0 ] || die "$run has no cell summary"
-commit=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git -C "$TOP" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
+# The commit the run was made from (make's run-dir records it), else HEAD.
+commit=$(cat "$run/commit" 2>/dev/null || true)
+if [ -z "$commit" ]; then
+	commit="$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown) (HEAD now: the run did not record its commit)"
+fi
 {
 	echo "# Results"
 	echo
