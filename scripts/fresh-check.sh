@@ -13,8 +13,10 @@
 # source and recompiling it; "" shares nothing; "images" shares the built
 # images too (CI: the package installs and the captured outputs are checked,
 # the images are not rebuilt). The targets tree and images must print
-# paths alone on stdout (what callers capture), and are checked for it. The root's own output (out/, its logs and summaries) is kept in
-# $RUN_DIR/fresh-check/root/root/pvops/out until the next check.
+# paths alone on stdout (what callers capture), and are checked for it.
+# The logs are in $RUN_DIR/fresh-check; the root, with its own out/ (its
+# runs' logs and summaries), is $OUT/fresh-check/root until the next check
+# replaces it.
 # Prints nothing on stdout; exit 0 when every target passed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -215,6 +215,10 @@ cell_load() {
 	case $CELL_GUEST in native | pv | pvh) ;; *) die "cell $1: guest '$CELL_GUEST' is not native, pv or pvh" ;; esac
 	case $CELL_USERSPACE in amd64 | i386) ;; *) die "cell $1: userspace '$CELL_USERSPACE' is not amd64 or i386" ;; esac
 	case $CELL_LIFECYCLE in yes | no) ;; *) die "cell $1: lifecycle '$CELL_LIFECYCLE' is not yes or no" ;; esac
+	# Lifecycle operations need dom0 to drive them, and xenstore-utils in
+	# the guest (Debian builds it for amd64 only).
+	[ "$CELL_LIFECYCLE" = no ] || { [ "$CELL_GUEST" != native ] && [ "$CELL_USERSPACE" = amd64 ]; } ||
+		die "cell $1: lifecycle yes needs a Xen guest (pv, pvh) with an amd64 userspace"
 	case $CELL_RUNS in ci | matrix | manual) ;; *) die "cell $1: runs '$CELL_RUNS' is not ci, matrix or manual" ;; esac
 	[ -f "$TOP/kconfig/$CELL_FLAVOUR.config" ] || die "cell $1: no kconfig/$CELL_FLAVOUR.config for flavour $CELL_FLAVOUR"
 	[ -f "$TOP/cells/profiles/$CELL_PROFILE" ] || die "cell $1: no test profile cells/profiles/$CELL_PROFILE"

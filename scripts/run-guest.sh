@@ -19,9 +19,6 @@ not() { ! "$@"; }
 FLAVOUR=$1 GUEST_TYPE=$2
 CELL=${CELL:-$GUEST_TYPE}
 DOMU_ARCH=${DOMU_ARCH:-amd64}
-# Lifecycle operations need dom0 to drive them, and xenstore-utils in the
-# guest (amd64 only): x86_64 Xen guests only.
-[ "$GUEST_TYPE" != native ] && [ "$DOMU_ARCH" = amd64 ] || LIFECYCLE_OPS=
 export GUEST_TYPE LIFECYCLE_OPS DOMU_ARCH
 O=$OUT/build/$FLAVOUR
 kernel=$O/arch/x86/boot/bzImage

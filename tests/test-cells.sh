@@ -30,12 +30,13 @@ expect_match "... naming the profiles" 'no test profile cells/profiles/nosuch \(
 expect_match "lifecycle-ops: shutdown comes last" ' shutdown$' "$(lib default_lifecycle_ops)"
 
 # A table with bad rows.
-printf 'a x86_64-guest pv amd64 default yes ci extra\nb x86_64-guest kvm amd64 default no ci\nc x86_64-guest pv amd64 default no sometimes\nd nosuch-guest pv amd64 default no ci\n' >"$W/cells.txt"
+printf 'e i386-guest pvh i386 i386 yes ci\na x86_64-guest pv amd64 default yes ci extra\nb x86_64-guest kvm amd64 default no ci\nc x86_64-guest pv amd64 default no sometimes\nd nosuch-guest pv amd64 default no ci\n' >"$W/cells.txt"
 bad() { CELLS_FILE=$W/cells.txt bash -c ". '$TOP/scripts/lib.sh' && cell_load $1" 2>&1; }
 expect_match "a row with 8 fields is refused" 'row of cell a has 8 fields, not 7' "$(bad a)"
 expect_match "an unknown guest type is refused" "guest 'kvm' is not native, pv or pvh" "$(bad b)"
 expect_match "an unknown runs value is refused" "runs 'sometimes' is not ci, matrix or manual" "$(bad c)"
 expect_match "a flavour without a kconfig fragment is refused" 'no kconfig/nosuch-guest.config' "$(bad d)"
+expect_match "lifecycle on an i386 guest is refused" 'cell e: lifecycle yes needs a Xen guest .* amd64 userspace' "$(bad e)"
 
 out=$("$TOP/scripts/run-cell.sh" 2>&1); rc=$?
 expect_match "run-cell.sh without a cell: usage naming the cells" 'usage: scripts/run-cell.sh .*\(cells: native pv' "$out"
