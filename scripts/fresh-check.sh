@@ -11,8 +11,9 @@
 # FRESH_SHARE (default "downloads ccache"): the entries of the host's
 # $CACHE bind-mounted into the root's cache, to save downloading the kernel
 # source and recompiling it; "" shares nothing; "images" shares the built
-# images too (CI: the package installs and the captured outputs are checked,
-# the images are not rebuilt). The targets tree and images must print
+# images too (CI: the package installs and the captured outputs are checked;
+# the images are built in the root only when the host has none for the
+# same inputs, and the host's run then uses them). The targets tree and images must print
 # paths alone on stdout (what callers capture), and are checked for it.
 # The logs are in $RUN_DIR/fresh-check; the root, with its own out/ (its
 # runs' logs and summaries), is $OUT/fresh-check/root until the next check
@@ -89,6 +90,12 @@ for e in $FRESH_SHARE; do
 	mkdir -p "$CACHE/$e" "$root/root/.cache/pvops-series/$e"
 	mount --bind "$CACHE/$e" "$root/root/.cache/pvops-series/$e"
 done
+# A shared entry is locked with the host's locks (lock_entry), so that the
+# root and another checkout never build the same image at once.
+if [ -n "$FRESH_SHARE" ]; then
+	mkdir -p "$CACHE/locks" "$root/root/.cache/pvops-series/locks"
+	mount --bind "$CACHE/locks" "$root/root/.cache/pvops-series/locks"
+fi
 git clone -q "$TOP" "$root/root/pvops"
 t1=$(now)
 stage "fresh-check: clone of $(git -C "$TOP" rev-parse --short HEAD) in a clean root ($((t1 - t0)) s); running: make $FRESH_TARGETS (log $W/make.log)"
