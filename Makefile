@@ -52,7 +52,7 @@ $(foreach v,SUITES TESTS PROFILE LIFECYCLE_OPS,$(if $(filter undefined,$(origin 
 S := $(CURDIR)/scripts
 
 .PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check \
-	run-dir clean distclean help check-patches check-patches-full fresh-check fresh-check-ci mail mail-verify \
+	run-dir clean distclean help check-patches check-patches-full fresh-check fresh-check-ci format-patches mail mail-verify \
 	mainline quick unpatched lifecycle matrix bench results
 
 all: main
@@ -167,6 +167,10 @@ fresh-check: run-dir
 # built once, in the clean root, and the cells use them.
 fresh-check-ci: run-dir
 	@FRESH_TARGETS="images tree check-apply" FRESH_SHARE="downloads images" $(S)/fresh-check.sh
+
+## Rewrite the patches in git format-patch form (diffstat, function context); the code is unchanged.
+format-patches:
+	@$(S)/format-patches.sh
 
 ## Mail-ready series under out/mail/ (one per subsystem, git am-checked).
 mail:

@@ -7,7 +7,8 @@
 #   header      From: Name <email>; Subject: [PATCH] area: summary; a commit
 #               message body; Signed-off-by: Name <email>; a "---" line
 #               between the message and the diff (git am and quilt both
-#               read that layout).
+#               read that layout), then a diffstat, as git format-patch
+#               writes it (scripts/format-patches.sh).
 #   checkpatch  scripts/checkpatch.pl --strict of the tree: zero errors,
 #               warnings and checks, except the "PATCH TYPE reason" entries
 #               of checkpatch-exceptions.txt. UNKNOWN_COMMIT_ID exceptions
@@ -132,6 +133,8 @@ check_header() { # PATCH
 			if ($0 == "---") sep = 1
 			part = "diff"; next
 		}
+		part == "diff" && !hunks && /^ [0-9]+ files? changed/ { stat = 1 }
+		part == "diff" && /^(diff |--- |@@ )/ { hunks = 1 }
 		part == "msg" && /^Signed-off-by: .+ <[^>]+@[^>]+>$/ { sob = 1; next }
 		part == "msg" && /^[A-Za-z-]+: / { next }
 		part == "msg" && /[^[:space:]]/ { body = 1 }
@@ -140,6 +143,7 @@ check_header() { # PATCH
 			if (!body) print "no commit message body"
 			if (!sob) print "no Signed-off-by: line in the commit message"
 			if (!sep) print "no \"---\" line between the commit message and the diff"
+			if (sep && !stat) print "no diffstat after \"---\" (git format-patch form: make format-patches writes it)"
 		}' "$f")
 	[ -z "$problems" ] && return 0
 	while IFS= read -r why; do fail "$1" "$why"; done <<<"$problems"

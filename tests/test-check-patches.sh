@@ -46,6 +46,7 @@ mkpatch() {
 		[ -n "$extra" ] && printf '\n%s\n' "$extra"
 		[ "$sob" = 1 ] && printf '\nSigned-off-by: T Tester <t@example.org>\n'
 		printf -- '---\n'
+		[ "${NOSTAT:-}" = 1 ] || printf ' %s | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n' "$file"
 		(cd "$t" && diff -u "a/$file" "b/$file")
 	} >"$P/$name"
 }
@@ -112,6 +113,10 @@ mkpatch drivers-xen-front/0001-two.patch drivers/xen/events.c 's/int y;/int y2;/
 sed -i '/^Change one line/d' "$P/drivers-xen-front/0001-two.patch"
 out=$(check 2>&1); rc=$?
 expect_match "no body: named" "0001-two.patch: no commit message body" "$out"
+NOSTAT=1 mkpatch drivers-xen-front/0001-two.patch drivers/xen/events.c 's/int y;/int y2;/'
+out=$(check 2>&1); rc=$?
+expect "no diffstat: exit 1" [ $rc -eq 1 ]
+expect_match "no diffstat: named" "0001-two.patch: no diffstat after \"---\"" "$out"
 
 # 3. a checkpatch error (trailing whitespace on an added line)
 mkpatch drivers-xen-front/0001-two.patch drivers/xen/events.c 's/int y;/int y2; /'
