@@ -37,6 +37,7 @@ need git:git perl:perl
 
 G=$OUT/git/linux
 MAIL=$OUT/mail
+TREES=${TREES:-$TOP/mail/trees.txt}
 LAST_RUN=${LAST_RUN:-$OUT/last}
 # The sender: MAIL_FROM="Name <email>", else git's user.name and
 # user.email (this repository's, else the global ones). Every mailed patch
@@ -230,6 +231,26 @@ EOF
 	[ $any = 1 ] || echo "Results of the last run: none recorded (no $LAST_RUN/*/summary.txt)."
 }
 
+# Which upstream tree takes each patch of area $1 (mail/trees.txt): one
+# line per patch, or nothing when the file names none of them.
+trees_note() {
+	local a=$1 p i=0 n=0 t lines=() sub
+	[ -f "$TREES" ] || return 0
+	for p in "${all[@]}"; do [ "${p%%/*}" = "$a" ] && n=$((n + 1)); done
+	for p in "${all[@]}"; do
+		[ "${p%%/*}" = "$a" ] || continue
+		i=$((i + 1))
+		t=$(awk -v p="$p" '!/^#/ && NF >= 2 && (p == $1 || index(p, $1 "-") == 1) { print $2 (NF > 2 ? " (" $3 ")" : ""); exit }' "$TREES")
+		[ -n "$t" ] || continue
+		sub=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$PATCHES/$p" | head -n 1)
+		lines+=("  [$i/$n] $sub: $t")
+	done
+	[ ${#lines[@]} -gt 0 ] || return 0
+	echo "The patches go to these trees:"
+	printf '%s\n' "${lines[@]}"
+	echo
+}
+
 # (3) One format-patch series per area.
 rm -rf "$MAIL" && mkdir -p "$MAIL"
 gm=$G/scripts/get_maintainer.pl
@@ -292,6 +313,7 @@ for a in "${areas[@]}"; do
 	blurb=$dir/.blurb
 	{
 		printf '%s\n\n%s\n\n' "$intro" "$dep"
+		trees_note "$a"
 		tested
 	} >"$blurb"
 	SUBJECT=$subject BLURB=$blurb perl -0pi -e '

@@ -50,7 +50,8 @@ mkpatch $X1 'x86/xen: change v10' arch/x86/xen/enlighten.c 's/^int v10;/int w10;
 mkpatch $X2 'x86/xen: change v30' arch/x86/xen/enlighten.c 's/^int v30;/int w30;/' 's/^int v10;/int w10;/'
 mkpatch $D1 'Documentation: virt: more text' Documentation/virt/paravirt_ops.rst 's/^Text\.$/More text./'
 printf '# arch-x86-pv\n%s\n%s\n# drivers-xen-front\n# Documentation\n%s\n' $X1 $X2 $D1 >"$S"
-mail() { MAIL_FROM=${MAIL_FROM-"Sam Sender <sam@kernel.org>"} SERIES=$S PATCHES=$P MAIL_BASE_TREE=$W/base "$TOP/scripts/mail.sh" "$@"; }
+printf '# a comment\narch-x86-pv/0002 x86/tip git://tip.example.org/tip.git\n' >"$W/trees.txt"
+mail() { MAIL_FROM=${MAIL_FROM-"Sam Sender <sam@kernel.org>"} SERIES=$S PATCHES=$P TREES=$W/trees.txt MAIL_BASE_TREE=$W/base "$TOP/scripts/mail.sh" "$@"; }
 
 # 1. make the mail
 out=$(mail 2>&1); rc=$?
@@ -67,6 +68,9 @@ expect_match "cover: To: from get_maintainer.pl" "^To: Xen Maintainer <xen@examp
 expect_match "cover: Cc: lists" "^Cc: xen-devel@example.org" "$c"
 expect_match "cover: maintainer with a parenthesis in the role: To:" "^ +Arch Maintainer <x86@example.org>$" "$c"
 expect_match "cover: from the sender" "^From: Sam Sender <sam@kernel.org>" "$c"
+expect_match "cover: the tree of a patch named in trees.txt" "^  \[2/2\] x86/xen: change v30: x86/tip \(git://tip.example.org/tip.git\)$" "$c"
+expect "cover: no tree line for a patch trees.txt does not name" not grep -q '^  \[1/2\]' <<<"$c"
+expect "docs cover: no tree note" not grep -q 'go to these trees' "$OUT/mail/2-Documentation/0000-cover-letter.patch"
 p1=$(cat "$OUT/mail/1-x86-xen/0001-"*.patch 2>/dev/null)
 expect_match "patch: authored by the sender" "^From: Sam Sender <sam@kernel.org>" "$p1"
 expect_match "patch: signed off by the sender" "^Signed-off-by: Sam Sender <sam@kernel.org>$" "$p1"
