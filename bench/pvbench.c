@@ -13,7 +13,8 @@
  *   pvbench nop                  exit at once (what fork-exec executes)
  *
  * An "op" is one of: a system call that does nothing (an unknown system
- * call number), getpid(), fork()+_exit()+waitpid(), fork()+execve()+
+ * call number), getpid(), fork()+_exit()+waitpid() (of a small process,
+ * and of one with 256 MiB of anonymous memory touched), fork()+execve()+
  * waitpid(), mmap of 4 MiB + a write to each 4 KiB page + munmap, one
  * anonymous page fault, one context switch (half of a round trip of one
  * byte through two pipes between two processes), one signal sent to
@@ -35,6 +36,7 @@
 #define MIN_NS		400000000LL	/* a timed run lasts at least 0.4 s */
 #define MAX_REPS	31
 #define FAULT_PAGES	4096		/* page-fault: a 16 MiB region at a time */
+#define BIG_MB		256		/* fork-256m: the parent's touched memory */
 
 static char self[4096];
 
@@ -118,6 +120,23 @@ static void touch(char *p, size_t pages)
 {
 	for (size_t i = 0; i < pages; i++)
 		p[i * 4096] = 1;
+}
+
+/*
+ * fork() of a process with a large footprint: every PTE of the 256 MiB
+ * (65536 of them, in 128 page tables) is copied into the child's tables
+ * before the child's pgd is pinned. The memory is mapped and touched once,
+ * by the first call (the set-up that a traced "once fork-256m 0" counts).
+ */
+static void b_fork_big(long n)
+{
+	static char *big;
+
+	if (!big) {
+		big = map_anon((size_t)BIG_MB << 20);
+		touch(big, ((size_t)BIG_MB << 20) / 4096);
+	}
+	b_fork(n);
 }
 
 static void b_mmap(long n)
@@ -205,6 +224,7 @@ static const struct bench {
 	{ "null-syscall", b_null, 1000 },
 	{ "getpid", b_getpid, 1000 },
 	{ "fork-exit", b_fork, 10 },
+	{ "fork-256m", b_fork_big, 2 },
 	{ "fork-exec", b_exec, 10 },
 	{ "mmap-4m", b_mmap, 4 },
 	{ "page-fault", b_fault, 1000 },
