@@ -256,3 +256,17 @@ lock_entry() {
 
 # sha256 of a string (for cache keys).
 key_of() { sha256sum | cut -c1-16; }
+
+# The error-level kernel messages of a guest's console log (the guest's
+# "PVCI-DOMU: dmesg-err:" lines, without their timestamps) that the
+# allow-list file does not expect for CELL (lines "CELLS :: REGEX ::
+# REASON"; CELLS separated by commas). Prints them, one per line.
+unexpected_kernel_errors() { # CELL GUEST-LOG ALLOWED-FILE
+	local re
+	[ -f "$3" ] || die "no such file: $3"
+	re=$(mktemp)
+	awk -F ' :: ' -v c="$1" '!/^[[:space:]]*#/ && NF >= 3 {
+		n = split($1, cs, ","); for (i = 1; i <= n; i++) if (cs[i] == c) print $2 }' "$3" >"$re"
+	sed -n 's/\r$//; s/^PVCI-DOMU: dmesg-err: \(\[ *[0-9.]*\] \)\{0,1\}//p' "$2" | grep -a -v -E -f "$re" | sort -u || true
+	rm -f "$re"
+}

@@ -119,6 +119,11 @@ check shutdown-reason-poweroff "shutdown reason recorded (by Xen, or QEMU exitin
 # The kernel must not warn, oops or lock up during the run.
 splat=$(grep -a -m1 -E 'WARNING: CPU: |BUG: |Oops|soft lockup' "$CELL_DIR/guest.log" || true)
 check no-kernel-warn-bug-oops "guest console: $splat" [ -z "$splat" ]
+# Error-level kernel messages: only those kernel-errors-allowed.txt
+# expects for this cell (KERNEL_ERRORS_ALLOWED= another file).
+unexpected=$(unexpected_kernel_errors "$CELL" "$CELL_DIR/guest.log" "${KERNEL_ERRORS_ALLOWED:-$TOP/kernel-errors-allowed.txt}")
+check no-unexpected-kernel-errors "$(printf '%s\n' "$unexpected" | grep -c .) error-level kernel message(s) not in kernel-errors-allowed.txt, the first: $(printf '%s\n' "$unexpected" | head -n 1)" \
+	[ -z "$unexpected" ]
 # Lifecycle operations (LIFECYCLE_OPS): the guest reports what it saw as
 # lifecycle:OP; dom0 what xl saw, as lifecycle-dom0:OP.
 dom0_all_ok() { [ -n "$1" ] && ! printf '%s\n' "$1" | grep -q ' fail: '; }

@@ -58,4 +58,19 @@ waited=$((($(date +%s%N) - t0) / 1000000))
 wait
 expect "lock_entry: the second holder waits for the first (${waited} ms)" [ "$waited" -ge 1000 ]
 expect_match "lock_entry: ... and says what it waits for" 'waiting for .*/locks/img-x.lock' "$err"
+# Error-level kernel messages against the allow-list.
+ukerr() { bash -c '. "$1/scripts/lib.sh" && unexpected_kernel_errors "$2" "$3" "$4"' _ "$TOP" "$@"; }
+printf '%s\n' 'x ok' 'PVCI-DOMU: dmesg-err: [   81.503134] traps: iopl_32[741] attempts to use CLI/STI, pretending it'"'"'s a NOP, ip:1' \
+	'PVCI-DOMU: dmesg-err: [    2.000000] xen:privcmd: No target domain found, blocking all hypercalls' \
+	'PVCI-DOMU: dmesg-err: [    3.1] ACPI Error: No handler or method for GPE 01, disabling event' >"$W/guest.log"
+printf '%s\n' '# comment :: x :: y' "pv,native :: ^traps: iopl_(32|64)\[[0-9]+\] attempts to use CLI/STI :: on purpose" \
+	'pvh :: ^ACPI Error: No handler or method for GPE :: Xen' >"$W/allowed"
+u=$(ukerr pv "$W/guest.log" "$W/allowed")
+expect_match "kernel errors: an unexpected one is named" '^xen:privcmd: No target domain found' "$u"
+expect_match "kernel errors: one expected only on another cell is unexpected here" '^ACPI Error: No handler' "$u"
+expect "kernel errors: the expected one is not listed, timestamps go" not grep -q 'iopl_32\|^\[' <<<"$u"
+u=$(ukerr pvh "$W/guest.log" "$W/allowed")
+expect "kernel errors: pvh expects the GPE line, not the iopl one" [ "$(printf '%s\n' "$u" | grep -c .)" -eq 2 ]
+printf 'x ok\n' >"$W/guest2.log"
+expect "kernel errors: none printed, none unexpected" [ -z "$(ukerr pv "$W/guest2.log" "$W/allowed")" ]
 finish
