@@ -40,8 +40,8 @@ head -c 10 "$W/a.trc" >"$W/d.trc"
 "$W/xtcount" "$W/d.trc" >/dev/null 2>&1
 expect "xtcount: a file cut in a record is an error" [ $? -eq 1 ]
 
-expect_match "pvbench list: the eight benchmarks" \
-	'^null-syscall getpid fork-exit fork-exec mmap-4m page-fault ctxsw-pipe signal$' "$("$W/pvbench" list | xargs)"
+expect_match "pvbench list: the nine benchmarks" \
+	'^null-syscall getpid fork-exit fork-256m fork-exec mmap-4m page-fault ctxsw-pipe signal$' "$("$W/pvbench" list | xargs)"
 out=$("$W/pvbench" run getpid 3)
 expect_match "pvbench run: one line, iterations and median" '^bench getpid iters=[0-9]+ reps=3 median_ns=[0-9]+ min_ns=[0-9]+ max_ns=[0-9]+$' "$out"
 "$W/pvbench" run no-such 3 >/dev/null 2>&1
