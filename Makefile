@@ -52,7 +52,7 @@ $(foreach v,SUITES TESTS PROFILE LIFECYCLE_OPS,$(if $(filter undefined,$(origin 
 S := $(CURDIR)/scripts
 
 .PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check \
-	run-dir clean distclean help check-patches check-patches-full fresh-check fresh-check-ci format-patches mail mail-verify \
+	run-dir clean distclean help check-patches check-patches-full fresh-check fresh-check-ci format-patches prove-fixes mail mail-verify \
 	mainline quick unpatched lifecycle matrix bench results
 
 all: main
@@ -136,6 +136,10 @@ docs-check: apply
 without:
 	@[ -n "$(PATCH)" ] || { echo "error: give PATCH=<series entry>" >&2; exit 1; }
 	@$(S)/without-patch.sh $(PATCH) $(or $(GUESTS),pv pvh)
+
+## Each fix proven: its tests without the patch and with the series (prove-fixes.txt; writes docs/prove-fixes.md).
+prove-fixes: run-dir
+	@$(S)/prove-fixes.sh $(PATCH)
 
 ## The pinned kernel without the series, same config and kselftests, as a PV domU; table against the newest make test run.
 unpatched:
