@@ -116,6 +116,11 @@ check poweroff-not-halt "guest printed: $(grep -m1 -o 'Power off not available.*
 check shutdown-reason-poweroff "shutdown reason recorded (by Xen, or QEMU exiting natively): $(cat "$CELL_DIR/domu-shutdown-reason")" \
 	grep -qx poweroff "$CELL_DIR/domu-shutdown-reason"
 
+# The guest must see every vCPU it was given, from boot (users reported
+# PV domUs built without CONFIG_X86_MPPARSE, as ours are, coming up with
+# one).
+seen=$(sed -n 's/^PVCI-DOMU: cpus-at-boot count=\([0-9]*\) .*/\1/p' "$CELL_DIR/guest.log" | head -n 1)
+check vcpus-at-boot "the guest saw ${seen:-no} CPUs at boot, it was given ${DOMU_VCPUS:-2}" [ "${seen:-0}" = "${DOMU_VCPUS:-2}" ]
 # The kernel must not warn, oops or lock up during the run.
 splat=$(grep -a -m1 -E 'WARNING: CPU: |BUG: |Oops|soft lockup' "$CELL_DIR/guest.log" || true)
 check no-kernel-warn-bug-oops "guest console: $splat" [ -z "$splat" ]
