@@ -64,6 +64,39 @@ fi
 	else
 		sed 's/^/    /' "$run/${cells[0]}/summary.txt"
 	fi
+	if [ -f "$TOP/regressions.txt" ]; then
+		echo
+		echo "## Regressions users hit (regressions.txt)"
+		echo
+		echo "The tests of each reported domU bug (the stories: [regressions.md](regressions.md)),"
+		echo "and their status in this run."
+		echo
+		python3 - "$TOP/regressions.txt" "$run" "${cells[@]}" <<'PY'
+import json, os, sys
+rows, run, cells = sys.argv[1], sys.argv[2], sys.argv[3:]
+status = {}
+for c in cells:
+    try:
+        for t in json.load(open(os.path.join(run, c, "results.json")))["tests"]:
+            status[(c, t["name"])] = t["status"].upper()
+    except (OSError, ValueError, KeyError):
+        pass
+print("| # | bug | test | " + " | ".join(cells) + " |")
+print("|---|---|---|" + "---|" * len(cells))
+for line in open(rows):
+    if not line.strip() or line.lstrip().startswith("#"):
+        continue
+    rid, tests, where, bug = line.split(None, 3)
+    bug = bug.strip()
+    if tests == "-":
+        print(f"| {rid} | {bug} | - |" + " |" * len(cells))
+        continue
+    want = where.split(",")
+    for t in tests.split(","):
+        vals = [status.get((c, t), "-" if c not in want else "MISSING") for c in cells]
+        print(f"| {rid} | {bug} | {t} | " + " | ".join(vals) + " |")
+PY
+	fi
 } >"$page.new"
 mv "$page.new" "$page"
 say "results page: $page (run $run, cells ${cells[*]})"
