@@ -78,7 +78,7 @@ for p in "${all[@]}"; do
 	[ -f "$PATCHES/$p" ] || die "series names $p, but $PATCHES/$p does not exist"
 done
 if [ ${#only[@]} -gt 0 ]; then
-	for p in "${only[@]}"; do printf '%s\n' "${all[@]}" | grep -qxF "$p" || die "$p is not in the series"; done
+	for p in "${only[@]}"; do grep -qxF "$p" <<<"$(printf '%s\n' "${all[@]}")" || die "$p is not in the series"; done
 	checked=("${only[@]}")
 else
 	checked=("${all[@]}")
@@ -114,7 +114,7 @@ if [ -f "$EXCEPTIONS" ]; then
 	while read -r p t why; do
 		case $p in '' | \#*) continue ;; esac
 		[ -n "$why" ] || die "$EXCEPTIONS: '$p $t' gives no reason"
-		printf '%s\n' "${all[@]}" | grep -qxF "$p" || note "$EXCEPTIONS: $p is not in the series (stale entry)"
+		grep -qxF "$p" <<<"$(printf '%s\n' "${all[@]}")" || note "$EXCEPTIONS: $p is not in the series (stale entry)"
 	done <"$EXCEPTIONS"
 fi
 
@@ -212,7 +212,7 @@ fast)
 esac
 if [ ${#only[@]} -gt 0 ] && [ $mode != none ]; then
 	keep=()
-	for p in "${to_build[@]}"; do printf '%s\n' "${only[@]}" | grep -qxF "$p" && keep+=("$p"); done
+	for p in "${to_build[@]}"; do grep -qxF "$p" <<<"$(printf '%s\n' "${only[@]}")" && keep+=("$p"); done
 	to_build=("${keep[@]}")
 fi
 
@@ -275,7 +275,7 @@ if [ ${#to_build[@]} -gt 0 ]; then
 		export KSELFTEST_CONFIG=$LOGDIR/kselftest.config
 	fi
 	for i in "${!all[@]}"; do
-		printf '%s\n' "${to_build[@]}" | grep -qxF "${all[$i]}" && build_step "${all[$i]}" "$i"
+		grep -qxF "${all[$i]}" <<<"$(printf '%s\n' "${to_build[@]}")" && build_step "${all[$i]}" "$i"
 	done
 	if [ $built_any = 1 ]; then
 		SERIES=$SERIES PATCHES=$PATCHES "$TOP/scripts/apply.sh" "$TREE" >"$LOGDIR/restore.log" 2>&1 ||
@@ -295,7 +295,7 @@ for p in "${checked[@]}"; do
 done
 # Patches built but not in the checked list still count.
 for p in "${to_build[@]}"; do
-	printf '%s\n' "${checked[@]}" | grep -qxF "$p" && continue
+	grep -qxF "$p" <<<"$(printf '%s\n' "${checked[@]}")" && continue
 	[ -n "${fail_why[$p]:-}" ] && nfail=$((nfail + 1))
 done
 say "patches: $pass passed, $nfail failed"

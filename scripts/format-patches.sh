@@ -22,7 +22,7 @@ declare -A want=()
 if [ $# -gt 0 ]; then
 	for p in "$@"; do
 		p=${p#patches/}
-		printf '%s\n' "${all[@]}" | grep -qxF "$p" || die "$p is not in the series ($SERIES)"
+		grep -qxF "$p" <<<"$(printf '%s\n' "${all[@]}")" || die "$p is not in the series ($SERIES)"
 		want[$p]=1
 	done
 else

@@ -15,7 +15,7 @@ set -euo pipefail
 [ $# -ge 2 ] || die "usage: scripts/without-patch.sh PATCH CELL..."
 P=$1
 shift
-series_patches | grep -qx "$P" || die "$P is not in the series"
+grep -qxF "$P" <<<"$(series_patches)" || die "$P is not in the series"
 for c in "$@"; do cell_load "$c"; done
 name=$(basename "$P" .patch)
 W=$OUT/without/$name
