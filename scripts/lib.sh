@@ -149,7 +149,16 @@ kselftest_fragment() {
 		f=$tree/tools/testing/selftests/$s/config
 		[ -f "$f" ] || continue
 		sed -e '/^CONFIG_TEST_[A-Z0-9_]*=m$/d' -e 's/=m$/=y/' "$f"
-	done
+	done |
+		# One line per symbol, the last suite's value (merge_config.sh's
+		# check of the result trips over a symbol asked for twice).
+		awk '{ k = $0 }
+			/^CONFIG_[A-Za-z0-9_]+=/ { sub(/=.*/, "", k) }
+			/^# CONFIG_[A-Za-z0-9_]+ is not set/ { k = $2 }
+			k == $0 { next }
+			!(k in v) { order[++n] = k }
+			{ v[k] = $0 }
+			END { for (i = 1; i <= n; i++) print v[order[i]] }'
 }
 
 # The host's speed, as a percentage of the time a fixed single-threaded

@@ -73,4 +73,11 @@ u=$(ukerr pvh "$W/guest.log" "$W/allowed")
 expect "kernel errors: pvh expects the GPE line, not the iopl one" [ "$(printf '%s\n' "$u" | grep -c .)" -eq 2 ]
 printf 'x ok\n' >"$W/guest2.log"
 expect "kernel errors: none printed, none unexpected" [ -z "$(ukerr pv "$W/guest2.log" "$W/allowed")" ]
+# kselftest_fragment: =m becomes =y, CONFIG_TEST_*=m goes, one line per
+# symbol (the last suite's value).
+mkdir -p "$W/kf/tools/testing/selftests/a" "$W/kf/tools/testing/selftests/b"
+printf 'CONFIG_X=y\nCONFIG_Y=m\n# a comment\nCONFIG_TEST_Z=m\n' >"$W/kf/tools/testing/selftests/a/config"
+printf 'CONFIG_X=y\n# CONFIG_Y is not set\nCONFIG_W=y\n' >"$W/kf/tools/testing/selftests/b/config"
+kf=$(bash -c '. "$1/scripts/lib.sh" && kselftest_fragment "$2" "a b"' _ "$TOP" "$W/kf")
+expect "kselftest_fragment: one line per symbol, the last value" [ "$kf" = "$(printf 'CONFIG_X=y\n# CONFIG_Y is not set\nCONFIG_W=y')" ]
 finish
