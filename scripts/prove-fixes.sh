@@ -6,6 +6,9 @@
 #
 #   scripts/prove-fixes.sh [PATCH...]     default: every row
 #
+# PROVE_CELLS (default: every cell the file names): the cells booted; a
+# row of another cell is listed as not run, with the reason.
+#
 # Writes $RUN_DIR/prove-fixes/prove-fixes.md and, for a run of every row,
 # docs/prove-fixes.md. A row is "proven" when each of its tests does not
 # pass without the patch and passes with it. Exit 1 when a row is not.
@@ -38,6 +41,8 @@ while read -r p cell tests reason; do
 	rows+=("$full|$cell|$tests|$reason")
 done <"$FILE"
 [ ${#rows[@]} -gt 0 ] || die "no rows of $FILE to prove (asked: $*)"
+PROVE_CELLS=${PROVE_CELLS:-$(printf '%s\n' "${rows[@]}" | cut -d'|' -f2 | { grep -vx -- - || true; } | sort -u | xargs)}
+in_cells() { [[ " $PROVE_CELLS " == *" $1 "* ]]; }
 
 # TESTS for run-cell.sh: the kselftests of a comma list (harness checks
 # run in every boot).
@@ -57,7 +62,7 @@ PY
 
 # With the whole series: one boot per cell, the union of its rows' tests.
 declare -A with_json=()
-for cell in $(printf '%s\n' "${rows[@]}" | cut -d'|' -f2 | grep -vx -- - | sort -u); do
+for cell in $PROVE_CELLS; do
 	t=$(printf '%s\n' "${rows[@]}" | awk -F'|' -v c="$cell" '$2 == c { print $3 }' | tr '\n' ',')
 	stage "prove-fixes: $cell with the whole series ($(kselftests_of "$t" | wc -w) kselftests)"
 	d=$W/with
@@ -68,7 +73,7 @@ done
 
 # Without each patch.
 table=$W/prove-fixes.md
-proven=0 notproven=0
+proven=0 notproven=0 skipped=0
 {
 	echo "| patch | cell | test | without the patch | with the series | |"
 	echo "|---|---|---|---|---|---|"
@@ -77,6 +82,11 @@ for r in "${rows[@]}"; do
 	IFS='|' read -r p cell tests reason <<<"$r"
 	if [ "$cell" = - ]; then
 		printf '| %s | - | - | - | - | no test in the rig: %s |\n' "$p" "$reason" >>"$table.rows"
+		continue
+	fi
+	if ! in_cells "$cell"; then
+		printf '| %s | %s | %s | not run | not run | cell %s not in PROVE_CELLS (%s): %s |\n' "$p" "$cell" "$tests" "$cell" "$PROVE_CELLS" "$reason" >>"$table.rows"
+		skipped=$((skipped + 1))
 		continue
 	fi
 	stage "prove-fixes: $cell without $p"
@@ -102,7 +112,7 @@ done
 	echo "without the patch (the rest of the series applied) and with the whole series. A"
 	echo "test proves its patch when it does not pass without it and passes with it."
 	echo
-	echo "Rows with a test: $proven proven, $notproven not."
+	echo "Rows with a test: $proven proven, $notproven not, $skipped not run (cells booted: $PROVE_CELLS)."
 	echo
 	cat "$table.rows"
 } >"$table"
