@@ -26,6 +26,7 @@ SHELL := /bin/bash
 #? LIFECYCLE_OPS  the lifecycle operations of cells with lifecycle=yes (cells/lifecycle-ops)
 #? KSELFTEST_TIMEOUT  each test's limit, s on the reference machine (300)
 #? SPEED_PCT      the host's speed in % of the reference machine; time limits scale by it (measured)
+#? SPEED_LIMITS   tests not run on a host slower than their limit, with reasons (speed-limits.txt)
 #? DOMU_CMDLINE_EXTRA  appended to the guest kernel's command line
 #? JOBS           make -j for the kernel build (cores + 1)
 #? PATCH          the series entry `make without` leaves out

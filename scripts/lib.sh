@@ -279,3 +279,23 @@ unexpected_kernel_errors() { # CELL GUEST-LOG ALLOWED-FILE
 	sed -n 's/\r$//; s/^PVCI-DOMU: dmesg-err: \(\[ *[0-9.]*\] \)\{0,1\}//p' "$2" | grep -a -v -E -f "$re" | sort -u || true
 	rm -f "$re"
 }
+
+# Why TEST is not run in CELL on a host of speed factor PCT, from a
+# speed-limits file (lines "CELLS TEST LIMIT REASON"): prints
+# "(FILE): ..." when PCT is above the test's limit for CELL, nothing
+# otherwise or when FILE is empty.
+speed_limited() { # CELL TEST PCT FILE
+	[ -n "$4" ] || return 0
+	[ -f "$4" ] || die "SPEED_LIMITS: no such file: $4"
+	awk -v c="$1" -v t="$2" -v pct="$3" '
+		/^[[:space:]]*(#|$)/ { next }
+		$2 == t && index("," $1 ",", "," c ",") {
+			if ($3 !~ /^[0-9]+$/) { print "(" FILENAME "): bad limit " $3 > "/dev/stderr"; exit 1 }
+			if (pct + 0 > $3 + 0) {
+				f = FILENAME; sub(/.*\//, "", f); l = $3
+				$1 = $2 = $3 = ""; sub(/^ +/, "")
+				print "(" f "): host speed factor " pct " above this test'"'"'s limit " l ": " $0
+			}
+			exit
+		}' "$4"
+}

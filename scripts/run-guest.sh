@@ -62,12 +62,14 @@ done
 # Tests listed for this guest type (the first field: one type, or several
 # separated by commas) in the files named in NOT_RUN (e.g.
 # known-failures.txt, slow-tests.txt) are not run: they are reported as
-# skipped with the file's name and the reason written there.
+# skipped with the file's name and the reason written there. So are the
+# tests of speed-limits.txt when this host is slower than their limit.
 notrun=$CELL_DIR/not-run.log
 : >"$notrun"
 run_list=$(while read -r t; do
 	why=$(awk -v g="$CELL" -v t="$t" '$2 == t && index("," $1 ",", "," g ",") { f = FILENAME; sub(/.*\//, "", f); $1 = $2 = ""; sub(/^ +/, ""); print "(" f "): " $0; exit }' \
 		${NOT_RUN:-} /dev/null 2>/dev/null)
+	[ -n "$why" ] || why=$(speed_limited "$CELL" "$t" "$SPEED_PCT" "${SPEED_LIMITS-$TOP/speed-limits.txt}")
 	if [ -n "$why" ]; then
 		echo "ok 0 selftests: ${t%%:*}: ${t#*:} # SKIP not run $why" >>"$notrun"
 	else
@@ -81,7 +83,8 @@ done <"$expected")
 KSELFTEST_TIMEOUT=$(scaled "${KSELFTEST_TIMEOUT:-300}")
 export KSELFTEST_TESTS KSELFTEST_TIMEOUT
 export TESTS_TIMEOUT=${TESTS_TIMEOUT:-$((900 + 30 * $(echo $KSELFTEST_TESTS | wc -w) + 300 * $(echo $LIFECYCLE_OPS | wc -w)))}
-stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${NOT_RUN:-nothing})"
+lists=$(for f in ${NOT_RUN:-} ${SPEED_LIMITS-$TOP/speed-limits.txt}; do basename "$f"; done | xargs)
+stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${lists:-nothing})"
 mkdir -p "$OUT/work"
 disk=$OUT/work/domu-$CELL.img
 "$TOP/scripts/mk-rundisk.sh" "$du" "$kst" "$disk"

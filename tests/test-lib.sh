@@ -80,4 +80,15 @@ printf 'CONFIG_X=y\nCONFIG_Y=m\n# a comment\nCONFIG_TEST_Z=m\n' >"$W/kf/tools/te
 printf 'CONFIG_X=y\n# CONFIG_Y is not set\nCONFIG_W=y\n' >"$W/kf/tools/testing/selftests/b/config"
 kf=$(bash -c '. "$1/scripts/lib.sh" && kselftest_fragment "$2" "a b"' _ "$TOP" "$W/kf")
 expect "kselftest_fragment: one line per symbol, the last value" [ "$kf" = "$(printf 'CONFIG_X=y\n# CONFIG_Y is not set\nCONFIG_W=y')" ]
+# speed-limits: a test is not run on a host slower than its limit.
+sl() { bash -c '. "$1/scripts/lib.sh" && speed_limited "$2" "$3" "$4" "$5"' _ "$TOP" "$@"; }
+printf '%s\n' '# c' 'pv,pvh timers:mqueue-lat 200 fixed 40 ms bound' 'native x:y 50 z' >"$W/limits"
+expect_match "speed_limited: slower than the limit: skipped, with factor, limit and reason" \
+	'^\(limits\): host speed factor 277 above this test.s limit 200: fixed 40 ms bound$' "$(sl pv timers:mqueue-lat 277 "$W/limits")"
+expect "speed_limited: at the limit: run" [ -z "$(sl pv timers:mqueue-lat 200 "$W/limits")" ]
+expect "speed_limited: another cell: run" [ -z "$(sl native timers:mqueue-lat 900 "$W/limits")" ]
+expect "speed_limited: no file given: run" [ -z "$(sl pv timers:mqueue-lat 900 "")" ]
+expect "speed_limited: a missing file is an error" not sl pv timers:mqueue-lat 900 "$W/nope"
+expect "the shipped speed-limits.txt parses" sl pv timers:mqueue-lat 100 "$TOP/speed-limits.txt"
+expect_match "the shipped speed-limits.txt gates mqueue-lat on pv" 'limit' "$(sl pv timers:mqueue-lat 999 "$TOP/speed-limits.txt")"
 finish
