@@ -13,7 +13,9 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 # Knobs ("#? NAME  what (default)" lines are what `make help` prints).
+#? KTREE          the tree of make tree/apply/check-apply/docs-check/mail: lts (pin.env LINUX_VERSION) or mainline (MAINLINE_VERSION); a cell's row says its own
 #? KSRC           a Linux tree to apply the series to and build (default: the pinned tree, extracted into out/src/linux)
+#? MAINLINE_KSRC  the same for the mainline tree (default: Debian unstable's, extracted into out/src/linux-mainline)
 #? OUT            this checkout's outputs: tree, builds, runs (out/)
 #? CACHE          downloads, ccache and images, shared between checkouts (~/.cache/pvops-series)
 #? CELL           the cell `make kernel`/`make kselftest` build for (pv)
@@ -154,9 +156,10 @@ bench: run-dir
 	@$(S)/run-cell.sh --build-only pv
 	@$(S)/bench.sh $(FLAVOUR)
 
-## Per patch: header, checkpatch --strict, a build after each patch changed since HEAD~1 (BASE_REV=).
+## Per patch: header, checkpatch --strict, a build after each patch changed since HEAD~1 (BASE_REV=); the mainline series: header and checkpatch of its tree.
 check-patches:
 	@t=$$($(S)/fetch-tree.sh) && FLAVOUR=$(FLAVOUR) $(S)/check-patches.sh --build=fast --tree "$$t"
+	@t=$$(KTREE=mainline $(S)/fetch-tree.sh) && KTREE=mainline $(S)/check-patches.sh --build=none --tree "$$t"
 
 ## The same, building the tree after every patch of the series.
 check-patches-full:
@@ -177,14 +180,14 @@ fresh-check-ci: run-dir
 format-patches:
 	@$(S)/format-patches.sh
 
-## Mail-ready series under out/mail/ (one per subsystem, git am-checked).
+## Mail-ready series under out/mail/ from the mainline series (one per subsystem, git am-checked); KTREE=lts: the 6.12 backports in out/mail-lts/
 mail:
 	@$(S)/mail.sh
 
 mail-verify:
 	@$(S)/mail.sh --verify
 
-## The series on the newest linux-source-N.M of Debian unstable.
+## The mainline series tried on the newest linux-source-N.M of Debian unstable (may be newer than the pin).
 mainline:
 	@$(S)/mainline.sh
 

@@ -11,7 +11,8 @@
 # - --check says whether the series applies, without changing TREE.
 # - A patch that does not apply: exit 1, naming the patch, the file and the
 #   hunk; TREE is left with the patches before it applied.
-# SERIES and PATCHES (environment) select another series, for tests.
+# KTREE=mainline: the mainline series (mainline/). SERIES and PATCHES
+# (environment) select another series, for tests.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +26,8 @@ check_tree "$1"
 TREE=$(cd "$1" && pwd)
 need quilt:quilt patch:patch
 
+# The mainline tree takes the mainline series (lib.sh: use_ktree_series).
+use_ktree_series
 export QUILT_PATCHES=$PATCHES QUILT_SERIES=$SERIES QUILT_PC=.pc
 # quilt records the series and patches directory of the first push in .pc
 # and prefers them to the environment: make ours win (check-patches.sh

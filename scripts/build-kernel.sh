@@ -26,10 +26,10 @@ need make:make gcc:gcc flex:flex bison:bison bc:bc perl:perl \
 	/usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev \
 	ccache:ccache xz:xz-utils cpio:cpio
 
-O=$OUT/build/$FLAVOUR
+O=$(build_dir "$FLAVOUR")
 LOGDIR=${RUN_DIR:-$OUT/logs}
 mkdir -p "$O" "$LOGDIR"
-log=$LOGDIR/build-$FLAVOUR.log
+log=$LOGDIR/build-$(ktree_tag)$FLAVOUR.log
 
 # Fragments: ours, then the selftests' (we build no modules: see kselftest_fragment).
 ours=("$TOP/kconfig/base.config" "$TOP/kconfig/xen-guest.config" "$frag")

@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 3 ] || die "usage: scripts/build-selftests.sh TREE FLAVOUR DEST"
 TREE=$1 FLAVOUR=$2 DEST=$(realpath -m "$3")
-O=$OUT/build/$FLAVOUR
+O=$(build_dir "$FLAVOUR")
 [ -f "$O/.config" ] || die "$O has no kernel config: build the kernel first"
 # An empty TARGETS would make kselftest build every suite.
 SUITES=${BUILD_SUITES:-}
@@ -30,7 +30,7 @@ arch=()
 case $FLAVOUR in i386*) arch=(ARCH=i386) ;; esac
 LOGDIR=${RUN_DIR:-$OUT/logs}
 mkdir -p "$LOGDIR"
-log=$LOGDIR/build-kselftest-$FLAVOUR.log
+log=$LOGDIR/build-kselftest-$(ktree_tag)$FLAVOUR.log
 t0=$(now)
 # The suites' Makefiles do not all list their headers as prerequisites
 # (futex's do not): when a source of these suites or kselftest's own

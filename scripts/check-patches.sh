@@ -41,6 +41,8 @@
 #                        bash -c in TREE (TREE and PATCH exported)
 #   BASE_REV=rev         base of --build=fast (default HEAD~1)
 #   FLAVOUR, KCONFIG_SUITES as in the Makefile; SERIES, PATCHES, OUT.
+#   KTREE=mainline       the mainline series (mainline/) and tree; its log
+#                        and summary are check-patches-mainline*.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -64,11 +66,13 @@ case $mode in none|fast|full) ;; *) die "--build=$mode: use none, fast or full" 
 check_tree "$tree" 2>/dev/null || true
 [ -d "$tree" ] || die "tree $tree: no such directory"
 TREE=$(cd "$tree" && pwd)
+# KTREE=mainline: the mainline series (lib.sh: use_ktree_series).
+use_ktree_series
 PATCHES=$(cd "$PATCHES" && pwd) SERIES=$(realpath "$SERIES")
 EXCEPTIONS=${EXCEPTIONS:-$TOP/checkpatch-exceptions.txt}
 CHECKPATCH=${CHECKPATCH:-$TREE/scripts/checkpatch.pl}
 FLAVOUR=${FLAVOUR:-x86_64-guest}
-LOGDIR=${RUN_DIR:-$OUT/logs}/check-patches
+LOGDIR=${RUN_DIR:-$OUT/logs}/check-patches$(ktree_tag | sed 's/^/-/; s/-$//')
 rm -rf "$LOGDIR" && mkdir -p "$LOGDIR"
 [ -f "$CHECKPATCH" ] || die "no checkpatch.pl at $CHECKPATCH (set CHECKPATCH=)"
 need perl:perl
@@ -307,5 +311,5 @@ say "patches: $pass passed, $nfail failed"
 	echo "patches: $pass passed, $nfail failed"
 } >"$LOGDIR/summary.txt"
 # The last run's summary, for the cover letters of scripts/mail.sh.
-mkdir -p "$OUT" && cp "$LOGDIR/summary.txt" "$OUT/check-patches.last"
+mkdir -p "$OUT" && cp "$LOGDIR/summary.txt" "$OUT/check-patches$(ktree_tag | sed 's/^/-/; s/-$//').last"
 [ $nfail -eq 0 ]

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Print the path of the kernel tree to build, preparing it if needed.
+# KTREE (lib.sh) says which: lts (default) or mainline.
 #
 #   KSRC=/path   use that tree as it is (any 6.12.y tree, e.g. a stable git
 #                checkout); the series is applied to it in place.
+#                MAINLINE_KSRC=/path: the same for the mainline tree.
+#   mainline     extract Debian unstable's $MAINLINE_SOURCE_PKG
+#                ($MAINLINE_SOURCE_DEBVER, downloaded into the cache without
+#                installing it) into $OUT/src/linux-mainline.
 #   otherwise    extract the pinned tree into $OUT/src/linux from, in order:
 #                1. $DLCACHE/linux-$LINUX_VERSION.tar.xz (kernel.org tarball),
 #                   used only if its sha256 is LINUX_TARBALL_SHA256;
@@ -18,6 +23,12 @@ data_on_stdout
 
 want_tarball=0
 [ "${1:-}" = --tarball ] && want_tarball=1
+if [ "$KTREE" = mainline ]; then
+	KSRC=${MAINLINE_KSRC:-}
+	if [ $want_tarball = 1 ] && [ -n "$KSRC" ]; then
+		die "MAINLINE_KSRC=$KSRC is set: there is no pinned tarball to print (unset MAINLINE_KSRC)"
+	fi
+fi
 if [ $want_tarball = 1 ] && [ -n "${KSRC:-}" ]; then
 	die "KSRC=$KSRC is set: there is no pinned tarball to print (unset KSRC)"
 fi
@@ -31,7 +42,16 @@ fi
 
 tarball=
 korg=$DLCACHE/linux-$LINUX_VERSION.tar.xz
-if [ -f "$korg" ]; then
+if [ "$KTREE" = mainline ]; then
+	deb=$(sid_deb_download "$MAINLINE_SOURCE_PKG" "$MAINLINE_SOURCE_DEBVER")
+	x=$DLCACHE/$(basename "$deb" .deb)
+	if [ ! -f "$x/usr/src/$MAINLINE_SOURCE_PKG.tar.xz" ]; then
+		rm -rf "$x" && mkdir -p "$x"
+		dpkg-deb -x "$deb" "$x"
+	fi
+	tarball=$x/usr/src/$MAINLINE_SOURCE_PKG.tar.xz
+	origin="$(basename "$deb")"
+elif [ -f "$korg" ]; then
 	[ -n "$LINUX_TARBALL_SHA256" ] || die "$korg found but no sha256 is pinned for it: set LINUX_TARBALL_SHA256 in pin.env (or on the command line) to the value in kernel.org's sha256sums.asc"
 	sum=$(sha256sum "$korg" | cut -d' ' -f1)
 	[ "$sum" = "$LINUX_TARBALL_SHA256" ] || die "$korg: sha256 $sum does not match the pinned $LINUX_TARBALL_SHA256; remove the file or fix the pin"
@@ -60,6 +80,7 @@ if [ $want_tarball = 1 ]; then
 fi
 
 tree=$OUT/src/linux
+[ "$KTREE" = lts ] || tree=$OUT/src/linux-$KTREE
 stamp="$(readlink -f "$tarball") $(stat -c '%s %Y' "$tarball")"
 if [ ! -f "$tree/.pvci-source" ] || [ "$(cat "$tree/.pvci-source")" != "$stamp" ]; then
 	printf 'extracting %s into %s\n' "$origin" "$tree" >&2

@@ -48,6 +48,57 @@ result() { printf '%s\n' "$*" >&3; }
 # Seconds since the epoch, for timings.
 now() { date +%s; }
 
+# The kernel tree a command works on (KTREE, a cell's tree column):
+#   lts       the pinned LTS tree, LINUX_VERSION (KSRC= another tree)
+#   mainline  the newest tree Debian carries, MAINLINE_VERSION
+#             (MAINLINE_KSRC= another tree)
+KTREE=${KTREE:-lts}
+case $KTREE in lts | mainline) ;; *) die "KTREE=$KTREE: the trees are lts and mainline" ;; esac
+# The version the series is tested on for KTREE.
+ktree_version() { if [ "$KTREE" = mainline ]; then echo "$MAINLINE_VERSION"; else echo "$LINUX_VERSION"; fi; }
+# "mainline-" on the mainline tree, nothing on lts: in log names.
+ktree_tag() { [ "$KTREE" = lts ] || echo "$KTREE-"; }
+# The build directory of FLAVOUR on KTREE.
+build_dir() { if [ "$KTREE" = mainline ]; then echo "$OUT/build/mainline/$1"; else echo "$OUT/build/$1"; fi; }
+
+# The series of the mainline tree is the series, less the patches listed in
+# mainline/not-applied.txt ("PATCH REASON" lines), with the version in
+# mainline/patches/ of each patch that differs there. compose_mainline_series
+# DIR writes it to DIR/series and DIR/patches (links to the one source of
+# each patch) and fails on an entry or a version naming no patch of the
+# series.
+MAINLINE_DIR=${MAINLINE_DIR:-$TOP/mainline}
+mainline_not_applied() { sed -e 's/#.*//' "$MAINLINE_DIR/not-applied.txt" | awk 'NF { print $1 }'; }
+compose_mainline_series() {
+	local d=$1 p src all
+	all=$(series_patches "$TOP/series")
+	for p in $(mainline_not_applied); do
+		grep -qxF "$p" <<<"$all" || die "${MAINLINE_DIR#"$TOP"/}/not-applied.txt names $p, which is not in the series"
+	done
+	while read -r p; do
+		p=${p#./}
+		grep -qxF "$p" <<<"$all" || die "${MAINLINE_DIR#"$TOP"/}/patches/$p is not a patch of the series (renamed or dropped?)"
+		! grep -qxF "$p" <<<"$(mainline_not_applied)" || die "$p is both in ${MAINLINE_DIR#"$TOP"/}/not-applied.txt and in ${MAINLINE_DIR#"$TOP"/}/patches/"
+	done < <(cd "$MAINLINE_DIR/patches" 2>/dev/null && find . -name '*.patch' | sort)
+	rm -rf "$d" && mkdir -p "$d/patches"
+	: >"$d/series"
+	while read -r p; do
+		grep -qxF "$p" <<<"$(mainline_not_applied)" && continue
+		src=$MAINLINE_DIR/patches/$p
+		[ -f "$src" ] || src=$TOP/patches/$p
+		mkdir -p "$d/patches/$(dirname "$p")"
+		ln -s "$src" "$d/patches/$p"
+		echo "$p" >>"$d/series"
+	done <<<"$all"
+}
+# Point SERIES and PATCHES at KTREE's series, unless they were given.
+use_ktree_series() {
+	[ "$KTREE" = mainline ] || return 0
+	[ "$SERIES" = "$TOP/series" ] && [ "$PATCHES" = "$TOP/patches" ] || return 0
+	compose_mainline_series "$OUT/series/mainline"
+	SERIES=$OUT/series/mainline/series PATCHES=$OUT/series/mainline/patches
+}
+
 # The patches listed in the series file, one per line (comments and blank
 # lines dropped; quilt options after the name are not supported).
 series_patches() {
@@ -76,8 +127,8 @@ check_tree() {
 	[ -d "$t" ] || die "KSRC=$t: no such directory"
 	v=$(tree_version "$t")
 	[ -n "$v" ] || die "KSRC=$t is not a Linux kernel tree (needs a top-level Makefile with VERSION/PATCHLEVEL, Kconfig and arch/x86)"
-	if [ "$v" != "$LINUX_VERSION" ]; then
-		note "tree $t is Linux $v, not the pinned $LINUX_VERSION the series is tested on; going on"
+	if [ "$v" != "$(ktree_version)" ]; then
+		note "tree $t is Linux $v, not the $(ktree_version) the $KTREE series is tested on; going on"
 	fi
 }
 
@@ -139,6 +190,47 @@ deb_download() {
 	ls -t "$d/${pkg}_"*.deb | head -n1
 }
 
+# Download a package of Debian MAINLINE_SUITE (unstable) into the download
+# cache and print the .deb's path, through a private apt state in
+# $CACHE/apt-mainline (refreshed at most every 12 hours) that uses the
+# system's Debian mirror: the system's apt configuration is not changed.
+# MAINLINE_SUITES="sid experimental" looks at more suites.
+sid_apt_opts=()
+sid_apt_setup() {
+	local A=$CACHE/apt-mainline uri key
+	need apt-get:apt gpgv:gpgv /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
+	mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/prefs.d" "$A/parts.d"
+	# The system's Debian mirror (deb822 or one-line sources).
+	uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n' | grep '/debian/*$' | head -n1 || true)
+	[ -n "$uri" ] || uri=$(sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\/debian\/*\)[[:space:]].*/\2/p' /etc/apt/sources.list 2>/dev/null | head -n1 || true)
+	[ -n "$uri" ] || die "no Debian mirror found in the system's apt sources (/etc/apt/sources.list*), needed for Debian ${MAINLINE_SUITES:-$MAINLINE_SUITE}"
+	key=/usr/share/keyrings/debian-archive-keyring.gpg
+	local want=
+	for s in ${MAINLINE_SUITES:-$MAINLINE_SUITE}; do want="${want}deb [signed-by=$key] $uri $s main"$'\n'; done
+	[ "$(cat "$A/sources.list" 2>/dev/null)"$'\n' = "$want" ] || printf '%s' "$want" >"$A/sources.list"
+	sid_apt_opts=(-o Dir::Etc::SourceList="$A/sources.list" -o Dir::Etc::SourceParts="$A/parts.d"
+		-o Dir::State::Lists="$A/lists" -o Dir::Cache="$A/cache"
+		-o Dir::Etc::Preferences="$A/preferences" -o Dir::Etc::PreferencesParts="$A/prefs.d"
+		-o APT::Architectures::=amd64 -o Debug::NoLocking=1)
+	if [ ! -f "$A/.updated" ] || [ -n "$(find "$A/.updated" -mmin +720)" ] ||
+		[ "$(cat "$A/.updated")" != "$(cat "$A/sources.list")" ]; then
+		say "apt-get update (Debian ${MAINLINE_SUITES:-$MAINLINE_SUITE}, private state in $A)"
+		apt-get -q "${sid_apt_opts[@]}" update >"$A/update.log" 2>&1 || { tail -n 5 "$A/update.log" >&2; die "apt-get update of Debian ${MAINLINE_SUITES:-$MAINLINE_SUITE} failed: see $A/update.log"; }
+		cp "$A/sources.list" "$A/.updated"
+	fi
+}
+sid_deb_download() { # PACKAGE VERSION
+	local pkg=$1 ver=$2 d=$DLCACHE/debs f
+	mkdir -p "$d"
+	f=$(ls "$d/${pkg}_$(printf %s "$ver" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n1 || true)
+	[ -n "$f" ] && { echo "$f"; return 0; }
+	sid_apt_setup
+	say "downloading $pkg $ver (Debian ${MAINLINE_SUITES:-$MAINLINE_SUITE})"
+	(cd "$d" && apt-get -q "${sid_apt_opts[@]}" download "$pkg=$ver") >"$CACHE/apt-mainline/download.log" 2>&1 ||
+		{ tail -n 5 "$CACHE/apt-mainline/download.log" >&2; die "apt-get download $pkg=$ver from Debian ${MAINLINE_SUITES:-$MAINLINE_SUITE} failed (see $CACHE/apt-mainline/download.log); if Debian no longer has it, set MAINLINE_SOURCE_DEBVER (pin.env) to the version it has: make mainline lists it"; }
+	ls "$d/${pkg}_$(printf %s "$ver" | sed 's/:/%3a/')_"*.deb | head -n1
+}
+
 # The kselftest `config` fragments of the suites named in $2 (a list),
 # concatenated, for a kernel built without modules: a =m becomes =y, except
 # the test modules (CONFIG_TEST_*), which built in would run their tests at
@@ -197,7 +289,7 @@ scaled() { echo $(($1 * ${SPEED_PCT:-100} / 100)); }
 
 # The cells (cells/cells.txt): one row per cell, fields in this order.
 CELLS_FILE=${CELLS_FILE:-$TOP/cells/cells.txt}
-CELL_FIELDS="cell flavour guest userspace profile lifecycle runs"
+CELL_FIELDS="cell tree flavour guest userspace profile lifecycle runs"
 # The names of the cells, one per line; with FIELD=VALUE, only those rows.
 # shellcheck disable=SC2120 # callers outside this file pass FIELD=VALUE
 cell_names() {
@@ -215,12 +307,13 @@ cell_load() {
 	row=$(awk -v c="$1" '$1 == c && !/^[[:space:]]*#/' "$CELLS_FILE")
 	[ -n "$row" ] || die "no cell '$1' in ${CELLS_FILE#"$TOP"/} (cells: $(cell_names | xargs))"
 	set -- $row
-	[ $# -eq 7 ] || die "${CELLS_FILE#"$TOP"/}: the row of cell $1 has $# fields, not 7 ($CELL_FIELDS)"
+	[ $# -eq 8 ] || die "${CELLS_FILE#"$TOP"/}: the row of cell $1 has $# fields, not 8 ($CELL_FIELDS)"
 	i=0
 	for f in $CELL_FIELDS; do
 		i=$((i + 1))
 		declare -g "CELL_${f^^}=${!i}"
 	done
+	case $CELL_TREE in lts | mainline) ;; *) die "cell $1: tree '$CELL_TREE' is not lts or mainline" ;; esac
 	case $CELL_GUEST in native | pv | pvh) ;; *) die "cell $1: guest '$CELL_GUEST' is not native, pv or pvh" ;; esac
 	case $CELL_USERSPACE in amd64 | i386) ;; *) die "cell $1: userspace '$CELL_USERSPACE' is not amd64 or i386" ;; esac
 	case $CELL_LIFECYCLE in yes | no) ;; *) die "cell $1: lifecycle '$CELL_LIFECYCLE' is not yes or no" ;; esac

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Turn the series into mail-ready patch series, one per upstream subsystem,
-# and check that they apply. Nothing is sent.
+# and check that they apply. Nothing is sent. KTREE=mainline (the default
+# here): the mainline series, for upstream, in $OUT/mail; KTREE=lts: the
+# 6.12 series, the stable backports, in $OUT/mail-lts.
 #
 #   scripts/mail.sh            make out/mail/, then verify it
 #   scripts/mail.sh --verify   only verify what out/mail/ holds
@@ -24,6 +26,9 @@
 #    letters left out): all must apply, and the result must be the same
 #    tree as the series gives. Exit 1 naming the file that does not apply.
 set -euo pipefail
+# The upstream submission is made from the mainline series (mainline/);
+# KTREE=lts makes the 6.12 series, the stable backports, in $OUT/mail-lts.
+KTREE=${KTREE:-mainline}
 . "$(dirname "$0")/lib.sh"
 
 verify_only=0
@@ -35,8 +40,12 @@ case ${1:-} in
 esac
 need git:git perl:perl
 
-G=$OUT/git/linux
-MAIL=$OUT/mail
+use_ktree_series
+if [ "$KTREE" = mainline ]; then
+	G=$OUT/git/linux-mainline MAIL=$OUT/mail
+else
+	G=$OUT/git/linux MAIL=$OUT/mail-$KTREE
+fi
 TREES=${TREES:-$TOP/mail/trees.txt}
 LAST_RUN=${LAST_RUN:-$OUT/last}
 # The sender: MAIL_FROM="Name <email>", else git's user.name and
@@ -95,7 +104,7 @@ base_tree() {
 	local t0
 	t0=$(now)
 	say "making a git tree of the pinned version in $G (once)"
-	rm -rf "$G" "$OUT/git/verify" && mkdir -p "$G"
+	rm -rf "$G" "$G-verify" && mkdir -p "$G"
 	if [ -d "$src" ]; then
 		cp -a "$src"/. "$G"/
 		rm -rf "$G/.pc" "$G/.git"
@@ -106,7 +115,7 @@ base_tree() {
 	git_ config gc.auto 0
 	git_ add -A -f .
 	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
-		git_ commit -q -m "Linux $(tree_version "$G" || echo "$LINUX_VERSION") (pinned tree: $(basename "$src"))" --author="pvops-series harness <pvops-series@localhost>"
+		git_ commit -q -m "Linux $(tree_version "$G" || echo "$(ktree_version)") (pinned tree: $(basename "$src"))" --author="pvops-series harness <pvops-series@localhost>"
 	git_ tag -f pinned >/dev/null
 	printf '%s\n' "$stamp" >"$G/.git/pvci-source"
 	say "git tree of the pinned version ready in $(($(now) - t0)) s"
@@ -123,7 +132,7 @@ am_files() {
 	git -C "$wt" clean -q -fdx
 	for f in "$@"; do
 		if ! git -C "$wt" -c user.name="$GIT_COMMITTER_NAME" -c user.email="$GIT_COMMITTER_EMAIL" am -q "$f" >"$log" 2>&1; then
-			printf 'error: git am: %s does not apply to a fresh Linux %s tree:\n' "${f#"$TOP"/}" "$LINUX_VERSION" >&2
+			printf 'error: git am: %s does not apply to a fresh Linux %s tree:\n' "${f#"$TOP"/}" "$(ktree_version)" >&2
 			sed 's/^/  /' "$log" | head -n 20 >&2
 			git -C "$wt" am --abort >/dev/null 2>&1 || true
 			rm -f "$log"
@@ -134,7 +143,7 @@ am_files() {
 }
 
 verify() {
-	local files wt=$OUT/git/verify n
+	local files wt=$G-verify n
 	mapfile -t files < <(find "$MAIL" -mindepth 2 -maxdepth 2 -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
 	[ ${#files[@]} -gt 0 ] || die "no patches in $MAIL: run scripts/mail.sh (make mail) first"
 	if [ ! -d "$wt" ]; then
@@ -147,7 +156,7 @@ verify() {
 		git -C "$wt" diff --stat mail HEAD -- | tail -n 5 >&2
 		die "mail: git am of $MAIL gives another tree than the series"
 	fi
-	say "mail: verified: git am applies all $n patches of $MAIL cleanly to a fresh Linux $LINUX_VERSION tree (pinned commit $(git_ rev-parse --short pinned)); the result is the series' tree"
+	say "mail: verified: git am applies all $n patches of $MAIL cleanly to a fresh Linux $(ktree_version) tree (pinned commit $(git_ rev-parse --short pinned)); the result is the series' tree"
 }
 
 if [ $verify_only = 1 ]; then
@@ -175,7 +184,7 @@ for p in "${all[@]}"; do
 	if ! git_ am -q "$PATCHES/$p" >"$OUT/git/am.log" 2>&1; then
 		sed 's/^/  /' "$OUT/git/am.log" | head -n 20 >&2
 		git_ am --abort >/dev/null 2>&1 || true
-		die "git am: patch $p does not apply to Linux $LINUX_VERSION after the patches before it"
+		die "git am: patch $p does not apply to Linux $(ktree_version) after the patches before it"
 	fi
 	# The sender authors it and signs it off; placeholder sign-offs go.
 	git_ log -1 --format=%B | while IFS= read -r line; do
@@ -202,14 +211,22 @@ done
 
 # What was tested, and the results of the last run.
 tested() {
-	local d s any=0
+	local d s any=0 tested suites
+	if [ "$KTREE" = mainline ]; then
+		tested="Linux $MAINLINE_VERSION (Debian's $MAINLINE_SOURCE_PKG $MAINLINE_SOURCE_DEBVER, from unstable), and its 6.12 version to Linux $LINUX_VERSION"
+		suites="the new xen suite and the x86 suite on $MAINLINE_VERSION, with guest lifecycle operations (save/restore, vCPU and memory changes, device attach); on $LINUX_VERSION also the timers, mm, futex and other suites, and the same kernel booted natively under QEMU (no Xen) as the baseline"
+	else
+		tested="Linux $LINUX_VERSION (Debian's $LINUX_SOURCE_PKG $LINUX_SOURCE_DEBVER)"
+		suites="the new xen suite, the x86 suite, timers, mm, futex and other suites. The same kernel and disk also boot natively under QEMU (no Xen), where the same tests run as the baseline"
+	fi
 	fmt -w 72 <<EOF
-How it was tested: the series is applied with quilt to Linux $LINUX_VERSION (Debian's $LINUX_SOURCE_PKG $LINUX_SOURCE_DEBVER) and built for x86_64 with a small guest config. That kernel boots as a Xen PV domU under Xen ($XEN_PKG) with a Debian $DEBIAN_SUITE dom0, all in QEMU/TCG, with a Debian $DEBIAN_SUITE userspace in the domU, and runs the kselftests there: the new xen suite, the x86 suite and timers tests. The same kernel and disk also boot natively under QEMU (no Xen), where the same tests run as the baseline. The rig also checks that the domain powers off and that Xen records the shutdown reason "poweroff". The rig's test command also checks each patch: its header, checkpatch.pl --strict, and a build of the tree after each patch the last change touched (after every patch in its full mode).
+How it was tested: the series is applied with quilt to $tested and built for x86_64 with a small guest config. That kernel boots as a Xen PV domU under Xen ($XEN_PKG) with a Debian $DEBIAN_SUITE dom0, all in QEMU/TCG, with a Debian $DEBIAN_SUITE userspace in the domU, and runs the kselftests there: $suites. The rig also checks that the domain powers off and that Xen records the shutdown reason "poweroff". The rig's test command also checks each patch: its header, checkpatch.pl --strict, and a build of the tree after each patch the last change touched (after every patch in its full mode).
 EOF
-	if [ -f "$OUT/check-patches.last" ]; then
+	cpl=$OUT/check-patches$(ktree_tag | sed 's/^/-/; s/-$//').last
+	if [ -f "$cpl" ]; then
 		echo
 		echo "Last check of the patches (scripts/check-patches.sh):"
-		sed 's/^/  /' "$OUT/check-patches.last"
+		sed 's/^/  /' "$cpl"
 	fi
 	echo
 	# The last run, or the newest run with results when the last has none

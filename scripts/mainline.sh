@@ -3,7 +3,7 @@
 # linux-source-N.M of Debian unstable (sid), and report, per patch, whether
 # it applies, needs a refresh, fails or is already upstream.
 #
-#   scripts/mainline.sh [--save]
+#   scripts/mainline.sh
 #
 # 1. Debian unstable's package lists, in a private apt state
 #    ($CACHE/apt-mainline, refreshed at most every 12 hours; the system's
@@ -24,52 +24,32 @@
 #    tree: patches already upstream are left out, patches that apply with
 #    fuzz or offset are refreshed (quilt refresh -p ab --no-timestamps
 #    --no-index), failing ones are left out and listed.
-# 4. Output in $OUT/mainline/VERSION/: status.md (Markdown table, for the
-#    README), series and patches/ (the series for mainline). With --save,
-#    and when the mainline series differs from ours, they are copied to
-#    mainline/VERSION/ in the repository (series, patches/, STATUS.md).
+# 4. Output in $OUT/mainline/VERSION/: status.md (Markdown table), series
+#    and patches/ (the series refreshed for that version).
+# The series tried is the mainline series (mainline/README.md): the series
+# less mainline/not-applied.txt, with the versions in mainline/patches/.
 # MAINLINE_TREE=DIR uses that kernel tree instead of steps 1-2 (tests).
 # Exit 0 when every patch was classified (whatever the result).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-save=0
 case ${1:-} in
---save) save=1 ;;
 -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
 '') ;;
-*) die "usage: scripts/mainline.sh [--save]" ;;
+--save) die "--save is gone: the mainline series is kept in mainline/ (mainline/README.md)" ;;
+*) die "usage: scripts/mainline.sh" ;;
 esac
 need apt-get:apt dpkg-deb:dpkg quilt:quilt patch:patch xz:xz-utils
+export KTREE=mainline
+use_ktree_series
 
 if [ -n "${MAINLINE_TREE:-}" ]; then
 	# A given tree (tests, or a mainline checkout): steps 1 and 2 skipped.
 	tree=$(cd "$MAINLINE_TREE" && pwd) pkg="tree $MAINLINE_TREE" ver=$(tree_version "$MAINLINE_TREE")
 else
-	# (1) A private apt state for Debian unstable.
-	A=$CACHE/apt-mainline
-	mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/prefs.d" "$A/parts.d"
-	if [ ! -s "$A/sources.list" ]; then
-		# The system's Debian mirror and keyring (deb822 or one-line format).
-		uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n' | grep '/debian/*$' | head -n1 || true)
-		[ -n "$uri" ] || uri=$(sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\/debian\/*\)[[:space:]].*/\2/p' /etc/apt/sources.list 2>/dev/null | head -n1 || true)
-		[ -n "$uri" ] || die "no Debian mirror found in the system's apt sources"
-		key=/usr/share/keyrings/debian-archive-keyring.gpg
-		: >"$A/sources.list"
-		for s in ${MAINLINE_SUITES:-sid}; do
-			echo "deb [signed-by=$key] $uri $s main" >>"$A/sources.list"
-		done
-	fi
-	aptopts=(-o Dir::Etc::SourceList="$A/sources.list" -o Dir::Etc::SourceParts="$A/parts.d"
-		-o Dir::State::Lists="$A/lists" -o Dir::Cache="$A/cache"
-		-o Dir::Etc::Preferences="$A/preferences" -o Dir::Etc::PreferencesParts="$A/prefs.d"
-		-o APT::Architectures::=amd64 -o Debug::NoLocking=1)
-	if [ ! -f "$A/.updated" ] || [ -n "$(find "$A/.updated" -mmin +720)" ] ||
-		[ "$(cat "$A/.updated")" != "$(cat "$A/sources.list")" ]; then
-		say "apt-get update (Debian ${MAINLINE_SUITES:-sid}, private state in $A)"
-		apt-get -q "${aptopts[@]}" update >"$A/update.log" 2>&1 || { tail -n 5 "$A/update.log" >&2; die "apt-get update failed: see $A/update.log"; }
-		cp "$A/sources.list" "$A/.updated"
-	fi
+	# (1) A private apt state for Debian unstable (lib.sh).
+	sid_apt_setup
+	aptopts=("${sid_apt_opts[@]}")
 
 	# (2) The newest linux-source-N.M and its tree.
 	pkg=${MAINLINE_PKG:-}
@@ -202,13 +182,8 @@ done
 } >"$R/status.md"
 cat "$R/status.md"
 if [ $differs = 0 ]; then
-	say "every patch applies cleanly to Linux $V: no separate mainline series needed"
-elif [ $save = 1 ]; then
-	rm -rf "$TOP/mainline/$V" && mkdir -p "$TOP/mainline/$V"
-	cp -r "$R/series" "$R/patches" "$TOP/mainline/$V/"
-	cp "$R/status.md" "$TOP/mainline/$V/STATUS.md"
-	say "mainline series saved in mainline/$V/ (series, patches/, STATUS.md)"
+	say "every patch of the mainline series applies cleanly to Linux $V"
 else
-	say "the mainline series differs: $R (scripts/mainline.sh --save keeps it in mainline/$V/)"
+	say "the mainline series needs changes on Linux $V: the refreshed one is in $R; put the patches that differ in mainline/patches/ (mainline/README.md)"
 fi
 say "tree with the mainline series applied (quilt): $tree"

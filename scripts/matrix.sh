@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One line per cell of the matrix run in RUN_DIR: kernel, guest type, the
+# One line per cell of the matrix run in RUN_DIR: cell, tree, kernel, guest type, the
 # kselftest summary and the time from boot to summary, as a Markdown table
 # (also written to RUN_DIR/matrix.md).
 #
@@ -16,11 +16,13 @@ shift
 rc=0
 md=$dir/matrix.md
 {
-	echo "| kernel | guest | passed | failed | skipped | boot to summary |"
-	echo "|---|---|---:|---:|---:|---:|"
+	echo "| cell | tree | kernel | guest | passed | failed | skipped | boot to summary |"
+	echo "|---|---|---|---|---:|---:|---:|---:|"
 	for c in "$@"; do
 		cell_load "$c"
 		k=${CELL_FLAVOUR%-guest} g=$CELL_GUEST
+		# The kernel's release as the run recorded it, else the flavour.
+		r=$(cat "$dir/$c/kernel-release" 2>/dev/null || true)
 		s=$(tail -n 1 "$dir/$c/summary.txt" 2>/dev/null || true)
 		t=$(sed -n 's/.*boot-to-summary \([0-9]*\) s.*/\1 s/p' "$dir/$c/times.txt" 2>/dev/null || true)
 		if [[ $s =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
@@ -29,7 +31,7 @@ md=$dir/matrix.md
 		else
 			p=- f="no summary (see $dir/$c/stages.log)" sk=- rc=1
 		fi
-		echo "| $k | $g | $p | $f | $sk | ${t:--} |"
+		echo "| $c | $CELL_TREE | ${r:-$k} | $g | $p | $f | $sk | ${t:--} |"
 	done
 } >"$md"
 cat "$md"

@@ -25,6 +25,9 @@ case ${1:-} in --build-only) mode=build; shift ;; --boot-only) mode=boot; shift 
 [ $# -eq 1 ] || die "usage: scripts/run-cell.sh [--build-only | --boot-only] CELL (cells: $(cell_names | xargs))"
 CELL=$1
 cell_load "$CELL"
+# The cell's tree: every script below works on it (lib.sh: KTREE).
+KTREE=$CELL_TREE
+export KTREE
 PROFILE=${PROFILE:-$CELL_PROFILE}
 [ -n "${SUITES+x}" ] || SUITES=$(profile_get "$PROFILE" suites)
 [ -n "${TESTS+x}" ] || TESTS=$(profile_get "$PROFILE" tests)
@@ -38,7 +41,7 @@ fi
 test_suites=$(printf '%s\n' $TESTS | cut -d: -f1)
 BUILD_SUITES=$(printf '%s\n' xen $SUITES $test_suites | sort -u | xargs)
 export SUITES TESTS LIFECYCLE_OPS CELL
-O=$OUT/build/$CELL_FLAVOUR
+O=$(build_dir "$CELL_FLAVOUR")
 KSELFTEST_DIR=${KSELFTEST_DIR:-$O/kselftest_install}
 RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}
 export RUN_DIR
@@ -46,7 +49,7 @@ mkdir -p "$RUN_DIR"
 
 if [ $mode != boot ]; then
 	tree=$("$TOP/scripts/fetch-tree.sh")
-	APPLY_LOG=$RUN_DIR/apply.log "$TOP/scripts/apply.sh" "$tree"
+	APPLY_LOG=$RUN_DIR/apply$(ktree_tag | sed "s/^/-/; s/-$//").log "$TOP/scripts/apply.sh" "$tree"
 	"$TOP/scripts/build-kernel.sh" "$tree" "$CELL_FLAVOUR"
 	BUILD_SUITES=$BUILD_SUITES "$TOP/scripts/build-selftests.sh" "$tree" "$CELL_FLAVOUR" "$KSELFTEST_DIR"
 fi

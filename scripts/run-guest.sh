@@ -20,7 +20,7 @@ FLAVOUR=$1 GUEST_TYPE=$2
 CELL=${CELL:-$GUEST_TYPE}
 DOMU_ARCH=${DOMU_ARCH:-amd64}
 export GUEST_TYPE LIFECYCLE_OPS DOMU_ARCH
-O=$OUT/build/$FLAVOUR
+O=$(build_dir "$FLAVOUR")
 kernel=$O/arch/x86/boot/bzImage
 kst=${KSELFTEST_DIR:-$O/kselftest_install}
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' first"
@@ -89,6 +89,7 @@ mkdir -p "$OUT/work"
 disk=$OUT/work/domu-$CELL.img
 "$TOP/scripts/mk-rundisk.sh" "$du" "$kst" "$disk"
 t1=$(now)
+cp "$O/include/config/kernel.release" "$CELL_DIR/kernel-release"
 if [ "$GUEST_TYPE" = native ]; then
 	stage "boot: QEMU, native ($(cat "$O/include/config/kernel.release"))"
 else

@@ -14,12 +14,15 @@ lib() { bash -c ". '$TOP/scripts/lib.sh' && $1" 2>&1; }
 for c in $(lib cell_names); do
 	expect "cells.txt: row $c is valid" bash -c ". '$TOP/scripts/lib.sh' && cell_load $c"
 done
-expect_match "CI cells: native pv" '^native pv$' "$(lib 'cell_names runs=ci | xargs')"
-expect_match "the PV cell runs the lifecycle operations" '^x86_64-guest pv amd64 default yes$' \
-	"$(lib 'cell_load pv; echo $CELL_FLAVOUR $CELL_GUEST $CELL_USERSPACE $CELL_PROFILE $CELL_LIFECYCLE')"
+expect_match "CI cells: native pv mainline-pv" '^native pv mainline-pv$' "$(lib 'cell_names runs=ci | xargs')"
+expect_match "the mainline PV cell is on the mainline tree" '^mainline x86_64-guest pv mainline yes$' \
+	"$(lib 'cell_load mainline-pv; echo $CELL_TREE $CELL_FLAVOUR $CELL_GUEST $CELL_PROFILE $CELL_LIFECYCLE')"
+expect_match "the cells on the mainline tree" '^mainline-pv$' "$(lib 'cell_names tree=mainline | xargs')"
+expect_match "the PV cell runs the lifecycle operations" '^lts x86_64-guest pv amd64 default yes$' \
+	"$(lib 'cell_load pv; echo $CELL_TREE $CELL_FLAVOUR $CELL_GUEST $CELL_USERSPACE $CELL_PROFILE $CELL_LIFECYCLE')"
 out=$(lib 'cell_load i386-pv'); rc=$?
 expect "an unknown cell is refused" [ $rc -ne 0 ]
-expect_match "... naming the cells there are" "no cell 'i386-pv' in cells/cells.txt \\(cells: native pv pvh" "$out"
+expect_match "... naming the cells there are" "no cell 'i386-pv' in cells/cells.txt \\(cells: native pv mainline-pv pvh" "$out"
 expect_match "profile pvh: the default suites without x86" '^xen vDSO cpu-hotplug' "$(lib 'profile_get pvh suites')"
 expect "profile pvh: no x86 suite" not grep -qw x86 <<<"$(lib 'profile_get pvh suites')"
 expect_match "profile pvh: the default tests" 'mm:vmtests-cow' "$(lib 'profile_get pvh tests')"
@@ -30,9 +33,10 @@ expect_match "... naming the profiles" 'no test profile cells/profiles/nosuch \(
 expect_match "lifecycle-ops: shutdown comes last" ' shutdown$' "$(lib default_lifecycle_ops)"
 
 # A table with bad rows.
-printf 'e i386-guest pvh i386 i386 yes ci\na x86_64-guest pv amd64 default yes ci extra\nb x86_64-guest kvm amd64 default no ci\nc x86_64-guest pv amd64 default no sometimes\nd nosuch-guest pv amd64 default no ci\n' >"$W/cells.txt"
+printf 'e lts i386-guest pvh i386 i386 yes ci\na lts x86_64-guest pv amd64 default yes ci extra\nb lts x86_64-guest kvm amd64 default no ci\nc lts x86_64-guest pv amd64 default no sometimes\nd lts nosuch-guest pv amd64 default no ci\nf next x86_64-guest pv amd64 default no ci\n' >"$W/cells.txt"
 bad() { CELLS_FILE=$W/cells.txt bash -c ". '$TOP/scripts/lib.sh' && cell_load $1" 2>&1; }
-expect_match "a row with 8 fields is refused" 'row of cell a has 8 fields, not 7' "$(bad a)"
+expect_match "a row with 9 fields is refused" 'row of cell a has 9 fields, not 8' "$(bad a)"
+expect_match "an unknown tree is refused" "tree 'next' is not lts or mainline" "$(bad f)"
 expect_match "an unknown guest type is refused" "guest 'kvm' is not native, pv or pvh" "$(bad b)"
 expect_match "an unknown runs value is refused" "runs 'sometimes' is not ci, matrix or manual" "$(bad c)"
 expect_match "a flavour without a kconfig fragment is refused" 'no kconfig/nosuch-guest.config' "$(bad d)"

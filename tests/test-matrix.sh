@@ -17,9 +17,13 @@ cell i386-pvh "50 passed, 0 failed, 12 skipped" 200
 out=$("$TOP/scripts/matrix.sh" "$W" native pv i386-pvh)
 rc=$?
 expect "all cells passed: exit 0" [ $rc -eq 0 ]
-expect_match "a row per cell: x86_64 native" '^\| x86_64 \| native \| 80 \| 0 \| 20 \| 180 s \|$' "$out"
-expect_match "a row per cell: i386 pvh" '^\| i386 \| pvh \| 50 \| 0 \| 12 \| 200 s \|$' "$out"
-expect "the table is written to matrix.md" grep -q '| x86_64 | pv | 90 |' "$W/matrix.md"
+expect_match "a row per cell: x86_64 native" '^\| native \| lts \| x86_64 \| native \| 80 \| 0 \| 20 \| 180 s \|$' "$out"
+expect_match "a row per cell: i386 pvh" '^\| i386-pvh \| lts \| i386 \| pvh \| 50 \| 0 \| 12 \| 200 s \|$' "$out"
+expect "the table is written to matrix.md" grep -q '| pv | lts | x86_64 | pv | 90 |' "$W/matrix.md"
+cell mainline-pv "40 passed, 0 failed, 5 skipped" 300
+echo 7.2.13-pvci >"$W/mainline-pv/kernel-release"
+out=$("$TOP/scripts/matrix.sh" "$W" mainline-pv)
+expect_match "the mainline cell: its tree and the kernel release the run recorded" '^\| mainline-pv \| mainline \| 7.2.13-pvci \| pv \| 40 \|' "$out"
 cell pvh "70 passed, 2 failed, 3 skipped" 250
 "$TOP/scripts/matrix.sh" "$W" native pvh >/dev/null
 expect "a cell with failures: exit 1" [ $? -eq 1 ]

@@ -49,7 +49,7 @@ expect_match "junit.xml: a failure" 'name="xen:xen_time" time="3"><failure messa
 out=$(OUT=$W "$TOP/scripts/results-page.sh" "$W/run" "$W/results.md" 2>&1); rc=$?
 expect "results-page.sh: renders a run" [ $rc -eq 0 ]
 expect_match "results page: stamped with the run and the speed" 'host speed 123% of the reference' "$(cat "$W/results.md")"
-expect_match "results page: the cells table" '^\| x86_64 \| native \| 86 \| 0 \| 24 \|' "$(cat "$W/results.md")"
+expect_match "results page: the cells table" '^\| native \| lts \| x86_64 \| native \| 86 \| 0 \| 24 \|' "$(cat "$W/results.md")"
 expect_match "results page: the stage times" '^\| native \| 7 \| 184 \| 1 \|$' "$(cat "$W/results.md")"
 out=$(OUT=$W/empty "$TOP/scripts/results-page.sh" 2>&1); rc=$?
 expect "results-page.sh: no run is an error" [ $rc -ne 0 ]

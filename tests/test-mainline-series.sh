@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Tests of the mainline series (mainline/, scripts/lib.sh:
+# compose_mainline_series): the series less mainline/not-applied.txt, with
+# the versions in mainline/patches/; entries that name no patch of the
+# series are refused, naming the file.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib-test.sh"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+compose() { bash -c '. "$1/scripts/lib.sh" && compose_mainline_series "$2"' _ "$TOP" "$@" 2>&1; }
+
+compose "$W/real" >/dev/null; rc=$?
+expect "the real mainline series composes" [ $rc -eq 0 ]
+n_series=$(bash -c '. "$1/scripts/lib.sh" && series_patches | wc -l' _ "$TOP")
+n_not=$(sed 's/#.*//' "$TOP/mainline/not-applied.txt" | awk 'NF' | wc -l)
+expect "mainline series: the series less not-applied.txt ($n_series - $n_not)" [ "$(wc -l <"$W/real/series")" -eq $((n_series - n_not)) ]
+noreason=$(awk '!/^[[:space:]]*(#|$)/ && NF < 2' "$TOP/mainline/not-applied.txt")
+expect "every not-applied entry has a reason" [ -z "$noreason" ]
+ok=1
+for f in $(cd "$TOP/mainline/patches" && find . -name '*.patch' | sed 's|^\./||'); do
+	[ "$(readlink "$W/real/patches/$f")" = "$TOP/mainline/patches/$f" ] || ok=0
+done
+expect "a patch with a mainline version links to it" [ $ok = 1 ]
+p=$(grep -m1 arch-x86-pv/0003 "$W/real/series")
+expect "a patch without one links to patches/" [ "$(readlink "$W/real/patches/$p")" = "$TOP/patches/$p" ]
+expect "no patch is both not applied and given a mainline version" \
+	not grep -qxF -f <(cd "$TOP/mainline/patches" && find . -name '*.patch' | sed 's|^\./||') <(sed 's/#.*//' "$TOP/mainline/not-applied.txt" | awk 'NF { print $1 }')
+
+# Bad input.
+mkdir -p "$W/m1/patches" "$W/m2/patches/selftests" "$W/m3/patches/arch-x86-pv"
+echo 'selftests/9999-nosuch.patch gone' >"$W/m1/not-applied.txt"
+expect_match "not-applied.txt naming no patch is refused" 'not-applied.txt names selftests/9999-nosuch.patch, which is not in the series' \
+	"$(MAINLINE_DIR=$W/m1 compose "$W/o1")"
+: >"$W/m2/not-applied.txt"
+echo x >"$W/m2/patches/selftests/9999-old-name.patch"
+expect_match "a mainline version of no patch is refused" 'selftests/9999-old-name.patch is not a patch of the series' \
+	"$(MAINLINE_DIR=$W/m2 compose "$W/o2")"
+echo "$p both" >"$W/m3/not-applied.txt"
+cp "$TOP/patches/$p" "$W/m3/patches/$p"
+expect_match "a patch both not applied and in patches/ is refused" "$p is both in" "$(MAINLINE_DIR=$W/m3 compose "$W/o3")"
+finish
