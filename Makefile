@@ -33,6 +33,7 @@ SHELL := /bin/bash
 #? JOBS           make -j for the kernel build (cores + 1)
 #? PATCH          the series entry `make without` leaves out
 #? FRESH_TARGETS  what `make fresh-check` runs in the clean root (images quick)
+#? FRESH_CPUS     CPUs' worth of time the clean root gets in all, to stand in for a slow machine (e.g. 0.59; default unlimited)
 #? BENCH BENCH_CELLS BENCH_REPS  what `make bench` runs (every benchmark; native-upstream native pv-upstream pv; 7)
 
 OUT ?= $(CURDIR)/out

@@ -118,7 +118,9 @@ if [ -f "$EXCEPTIONS" ]; then
 	while read -r p t why; do
 		case $p in '' | \#*) continue ;; esac
 		[ -n "$why" ] || die "$EXCEPTIONS: '$p $t' gives no reason"
-		grep -qxF "$p" <<<"$(printf '%s\n' "${all[@]}")" || note "$EXCEPTIONS: $p is not in the series (stale entry)"
+		# (On the mainline tree: the whole series, not only what mainline takes.)
+		grep -qxF "$p" <<<"$(printf '%s\n' "${all[@]}"; [ "$KTREE" = lts ] || series_patches "$TOP/series")" ||
+			note "$EXCEPTIONS: $p is not in the series (stale entry)"
 	done <"$EXCEPTIONS"
 fi
 

@@ -15,6 +15,8 @@
 # the images are built in the root only when the host has none for the
 # same inputs, and the host's run then uses them). The targets tree and images must print
 # paths alone on stdout (what callers capture), and are checked for it.
+# FRESH_CPUS=N (e.g. 0.59): run the targets with N CPUs' worth of time in
+# all, a fast machine standing in for a slow one (lib.sh: cpu_limit).
 # The logs are in $RUN_DIR/fresh-check; the root, with its own out/ (its
 # runs' logs and summaries), is $OUT/fresh-check/root until the next check
 # replaces it.
@@ -113,6 +115,7 @@ paths_only() { # FILE
 }
 rc=0
 : >"$W/result.txt"
+[ -z "${FRESH_CPUS:-}" ] || cpu_limit "$FRESH_CPUS"
 for target in $FRESH_TARGETS; do
 	ts=$(now) why=
 	echo "### make $target" >>"$W/make.log"
@@ -134,6 +137,7 @@ for target in $FRESH_TARGETS; do
 		break
 	fi
 done
+cpu_unlimit
 # What the harness installed, from nothing.
 chroot "$root" dpkg-query -W -f '${Package}\n' | sort >"$W/packages-after.txt" || true
 comm -13 "$W/packages-before.txt" "$W/packages-after.txt" >"$W/packages-installed.txt" || true

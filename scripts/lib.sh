@@ -392,3 +392,33 @@ speed_limited() { # CELL TEST PCT FILE
 			exit
 		}' "$4"
 }
+
+# Run the rest of this shell and its children as on a slower machine: a
+# CPU bandwidth limit of CPUS processors in all (e.g. 0.59: the slow
+# machines of this kind build the kernel 3.4x slower on 2 cores), through
+# a cgroup (v2 cpu.max, or v1 cpu.cfs_quota_us). Needs root. A 20 ms
+# period keeps the throttling fine-grained.
+cpu_limit() { # CPUS
+	local cpus=$1 quota g
+	[[ $cpus =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v c="$cpus" 'BEGIN { exit !(c > 0) }' ||
+		die "FRESH_CPUS=$cpus: a number of CPUs greater than 0, e.g. 0.59"
+	quota=$(awk -v c="$cpus" 'BEGIN { printf "%d", c * 20000 }')
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		g=/sys/fs/cgroup/pvops-slow-$$
+		mkdir -p "$g" && echo "$quota 20000" >"$g/cpu.max" ||
+			die "cannot limit the CPU through $g (cgroup v2 with the cpu controller needed)"
+	else
+		g=/sys/fs/cgroup/cpu/pvops-slow-$$
+		mkdir -p "$g" && echo 20000 >"$g/cpu.cfs_period_us" && echo "$quota" >"$g/cpu.cfs_quota_us" ||
+			die "cannot limit the CPU through $g (the cgroup v1 cpu controller needed)"
+	fi
+	echo $$ >"$g/cgroup.procs" || die "cannot move into $g"
+	CPU_LIMIT_CG=$g
+	say "CPU limited to $cpus CPUs in all ($g: $quota us every 20000 us)"
+}
+# Back to the parent group; the limit's group goes.
+cpu_unlimit() {
+	[ -n "${CPU_LIMIT_CG:-}" ] || return 0
+	echo $$ >"$(dirname "$CPU_LIMIT_CG")/cgroup.procs" && rmdir "$CPU_LIMIT_CG" 2>/dev/null || true
+	CPU_LIMIT_CG=
+}

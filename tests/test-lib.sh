@@ -91,4 +91,8 @@ expect "speed_limited: no file given: run" [ -z "$(sl pv timers:mqueue-lat 900 "
 expect "speed_limited: a missing file is an error" not sl pv timers:mqueue-lat 900 "$W/nope"
 expect "the shipped speed-limits.txt parses" sl pv timers:mqueue-lat 100 "$TOP/speed-limits.txt"
 expect_match "the shipped speed-limits.txt gates mqueue-lat on pv" 'limit' "$(sl pv timers:mqueue-lat 999 "$TOP/speed-limits.txt")"
+# cpu_limit refuses what is not a number of CPUs, before touching cgroups.
+cl() { bash -c '. "$1/scripts/lib.sh" && cpu_limit "$2"' _ "$TOP" "$1" 2>&1; }
+expect_match "cpu_limit: a bad value is refused, naming it" 'FRESH_CPUS=fast: a number of CPUs greater than 0' "$(cl fast)"
+expect_match "cpu_limit: zero is refused" 'FRESH_CPUS=0: a number' "$(cl 0)"
 finish
