@@ -4,7 +4,8 @@
 #   scripts/build-kernel.sh TREE FLAVOUR
 #
 # FLAVOUR names kconfig/FLAVOUR.config (e.g. x86_64-guest, i386-guest). The
-# config is kconfig/base.config + xen-guest.config + FLAVOUR.config + the
+# config is kconfig/base.config + xen-guest.config + FLAVOUR.config (after
+# the fragment its "# base: NAME" line names, if any) + the
 # kselftest `config` files
 # of the suites in $KCONFIG_SUITES, merged over allnoconfig with the tree's own
 # merge_config.sh. It is regenerated only when one of those inputs changes.
@@ -32,7 +33,15 @@ mkdir -p "$O" "$LOGDIR"
 log=$LOGDIR/build-$(ktree_tag)$FLAVOUR.log
 
 # Fragments: ours, then the selftests' (we build no modules: see kselftest_fragment).
-ours=("$TOP/kconfig/base.config" "$TOP/kconfig/xen-guest.config" "$frag")
+# A flavour's fragment may start from another's: a "# base: FLAVOUR" line
+# merges kconfig/FLAVOUR.config before it (e.g. the debug flavour).
+ours=("$TOP/kconfig/base.config" "$TOP/kconfig/xen-guest.config")
+base=$(sed -n 's/^# base:[[:space:]]*\([A-Za-z0-9_.-]*\).*/\1/p' "$frag" | head -n 1)
+if [ -n "$base" ]; then
+	[ -f "$TOP/kconfig/$base.config" ] || die "kconfig/$FLAVOUR.config: its base kconfig/$base.config does not exist"
+	ours+=("$TOP/kconfig/$base.config")
+fi
+ours+=("$frag")
 frags=("${ours[@]}")
 kst=$O/kselftest.config
 : >"$kst.new"

@@ -422,3 +422,10 @@ cpu_unlimit() {
 	echo $$ >"$(dirname "$CPU_LIMIT_CG")/cgroup.procs" && rmdir "$CPU_LIMIT_CG" 2>/dev/null || true
 	CPU_LIMIT_CG=
 }
+
+# The first line of a guest console log (FILE) where the kernel warned,
+# oopsed, locked up, or one of its checkers reported (lockdep, UBSAN,
+# KASAN, KFENCE, the hung task detector); nothing when there is none.
+kernel_splat() { # FILE
+	grep -a -m1 -E 'WARNING: CPU: |BUG: |Oops|soft lockup|\] (WARNING: [a-z]|UBSAN: |KASAN: |INFO: task .* blocked for more than)' "$1" || true
+}

@@ -125,8 +125,11 @@ check shutdown-reason-poweroff "shutdown reason recorded (by Xen, or QEMU exitin
 # one).
 seen=$(sed -n 's/^PVCI-DOMU: cpus-at-boot count=\([0-9]*\) .*/\1/p' "$CELL_DIR/guest.log" | head -n 1)
 check vcpus-at-boot "the guest saw ${seen:-no} CPUs at boot, it was given ${DOMU_VCPUS:-2}" [ "${seen:-0}" = "${DOMU_VCPUS:-2}" ]
-# The kernel must not warn, oops or lock up during the run.
-splat=$(grep -a -m1 -E 'WARNING: CPU: |BUG: |Oops|soft lockup' "$CELL_DIR/guest.log" || true)
+# The kernel must not warn, oops or lock up during the run, nor report
+# what its checkers find in a debug kernel (x86_64-debug): lockdep and
+# RCU-lockdep ("WARNING: possible circular locking dependency", ...),
+# UBSAN, KASAN, KFENCE ("BUG: KFENCE: ..."), the hung task detector.
+splat=$(kernel_splat "$CELL_DIR/guest.log")
 check no-kernel-warn-bug-oops "guest console: $splat" [ -z "$splat" ]
 # Error-level kernel messages: only those kernel-errors-allowed.txt
 # expects for this cell (KERNEL_ERRORS_ALLOWED= another file).

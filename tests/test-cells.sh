@@ -22,14 +22,14 @@ expect_match "the PV cell runs the lifecycle operations" '^lts x86_64-guest pv a
 	"$(lib 'cell_load pv; echo $CELL_TREE $CELL_FLAVOUR $CELL_GUEST $CELL_USERSPACE $CELL_PROFILE $CELL_LIFECYCLE')"
 out=$(lib 'cell_load i386-pv'); rc=$?
 expect "an unknown cell is refused" [ $rc -ne 0 ]
-expect_match "... naming the cells there are" "no cell 'i386-pv' in cells/cells.txt \\(cells: native pv mainline-pv pvh" "$out"
+expect_match "... naming the cells there are" "no cell 'i386-pv' in cells/cells.txt \\(cells: native pv mainline-pv pv-debug pvh" "$out"
 expect_match "profile pvh: the default suites without x86" '^xen vDSO cpu-hotplug' "$(lib 'profile_get pvh suites')"
 expect "profile pvh: no x86 suite" not grep -qw x86 <<<"$(lib 'profile_get pvh suites')"
 expect_match "profile pvh: the default tests" 'mm:vmtests-cow' "$(lib 'profile_get pvh tests')"
 expect_match "profile quick: tests only" '^$' "$(lib 'profile_get quick suites')"
 out=$(lib 'profile_get nosuch suites'); rc=$?
 expect "an unknown profile is refused, naming the profiles" [ $rc -ne 0 ]
-expect_match "... naming the profiles" 'no test profile cells/profiles/nosuch \(profiles: default' "$out"
+expect_match "... naming the profiles" 'no test profile cells/profiles/nosuch \(profiles: debug default' "$out"
 expect_match "lifecycle-ops: shutdown comes last" ' shutdown$' "$(lib default_lifecycle_ops)"
 
 # A table with bad rows.

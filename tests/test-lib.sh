@@ -95,4 +95,12 @@ expect_match "the shipped speed-limits.txt gates mqueue-lat on pv" 'limit' "$(sl
 cl() { bash -c '. "$1/scripts/lib.sh" && cpu_limit "$2"' _ "$TOP" "$1" 2>&1; }
 expect_match "cpu_limit: a bad value is refused, naming it" 'FRESH_CPUS=fast: a number of CPUs greater than 0' "$(cl fast)"
 expect_match "cpu_limit: zero is refused" 'FRESH_CPUS=0: a number' "$(cl 0)"
+# kernel_splat: the kernel's warnings and its checkers' reports.
+ks() { printf '%s\n' "$@" >"$W/console"; bash -c '. "$1/scripts/lib.sh" && kernel_splat "$2"' _ "$TOP" "$W/console"; }
+expect "kernel_splat: a clean log" [ -z "$(ks '[    1.0] Linux version 6.12' '# WARNING: a test said so' 'ok 1 selftests: x86: a')" ]
+expect_match "kernel_splat: a WARN" 'WARNING: CPU: 1 PID' "$(ks 'x' '[    2.0] WARNING: CPU: 1 PID: 9 at mm/x.c:1 f+0x1/0x2')"
+expect_match "kernel_splat: lockdep" 'possible circular locking' "$(ks '[    2.0] WARNING: possible circular locking dependency detected')"
+expect_match "kernel_splat: UBSAN" 'UBSAN: shift-out-of-bounds' "$(ks '[    2.0] UBSAN: shift-out-of-bounds in arch/x86/xen/a.c:1:2')"
+expect_match "kernel_splat: KFENCE" 'BUG: KFENCE' "$(ks '[    2.0] BUG: KFENCE: use-after-free read in f+0x1/0x2')"
+expect_match "kernel_splat: a hung task" 'INFO: task' "$(ks '[  300.0] INFO: task kworker/0:1:12 blocked for more than 120 seconds.')"
 finish
