@@ -72,7 +72,7 @@ PATCHES=$(cd "$PATCHES" && pwd) SERIES=$(realpath "$SERIES")
 EXCEPTIONS=${EXCEPTIONS:-$TOP/checkpatch-exceptions.txt}
 CHECKPATCH=${CHECKPATCH:-$TREE/scripts/checkpatch.pl}
 FLAVOUR=${FLAVOUR:-x86_64-guest}
-LOGDIR=${RUN_DIR:-$OUT/logs}/check-patches$(ktree_tag | sed 's/^/-/; s/-$//')
+LOGDIR=${RUN_DIR:-$OUT/logs}/check-patches$(ktree_suffix)
 rm -rf "$LOGDIR" && mkdir -p "$LOGDIR"
 [ -f "$CHECKPATCH" ] || die "no checkpatch.pl at $CHECKPATCH (set CHECKPATCH=)"
 need perl:perl
@@ -313,5 +313,5 @@ say "patches: $pass passed, $nfail failed"
 	echo "patches: $pass passed, $nfail failed"
 } >"$LOGDIR/summary.txt"
 # The last run's summary, for the cover letters of scripts/mail.sh.
-mkdir -p "$OUT" && cp "$LOGDIR/summary.txt" "$OUT/check-patches$(ktree_tag | sed 's/^/-/; s/-$//').last"
+mkdir -p "$OUT" && cp "$LOGDIR/summary.txt" "$OUT/check-patches$(ktree_suffix).last"
 [ $nfail -eq 0 ]

@@ -44,12 +44,7 @@ tarball=
 korg=$DLCACHE/linux-$LINUX_VERSION.tar.xz
 if [ "$KTREE" = mainline ]; then
 	deb=$(sid_deb_download "$MAINLINE_SOURCE_PKG" "$MAINLINE_SOURCE_DEBVER")
-	x=$DLCACHE/$(basename "$deb" .deb)
-	if [ ! -f "$x/usr/src/$MAINLINE_SOURCE_PKG.tar.xz" ]; then
-		rm -rf "$x" && mkdir -p "$x"
-		dpkg-deb -x "$deb" "$x"
-	fi
-	tarball=$x/usr/src/$MAINLINE_SOURCE_PKG.tar.xz
+	tarball=$(deb_tarball "$deb" "$MAINLINE_SOURCE_PKG")
 	origin="$(basename "$deb")"
 elif [ -f "$korg" ]; then
 	[ -n "$LINUX_TARBALL_SHA256" ] || die "$korg found but no sha256 is pinned for it: set LINUX_TARBALL_SHA256 in pin.env (or on the command line) to the value in kernel.org's sha256sums.asc"
@@ -64,12 +59,7 @@ else
 		origin="$LINUX_SOURCE_PKG $(dpkg-query -W -f '${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null || echo '(unknown version)') from $installed"
 	else
 		deb=$(deb_download "$LINUX_SOURCE_PKG" "$LINUX_SOURCE_DEBVER")
-		x=$DLCACHE/$(basename "$deb" .deb)
-		if [ ! -f "$x/usr/src/$LINUX_SOURCE_PKG.tar.xz" ]; then
-			rm -rf "$x" && mkdir -p "$x"
-			dpkg-deb -x "$deb" "$x"
-		fi
-		tarball=$x/usr/src/$LINUX_SOURCE_PKG.tar.xz
+		tarball=$(deb_tarball "$deb" "$LINUX_SOURCE_PKG")
 		origin="$(basename "$deb")"
 	fi
 fi

@@ -58,6 +58,8 @@ case $KTREE in lts | mainline) ;; *) die "KTREE=$KTREE: the trees are lts and ma
 ktree_version() { if [ "$KTREE" = mainline ]; then echo "$MAINLINE_VERSION"; else echo "$LINUX_VERSION"; fi; }
 # "mainline-" on the mainline tree, nothing on lts: in log names.
 ktree_tag() { [ "$KTREE" = lts ] || echo "$KTREE-"; }
+# "-mainline" on the mainline tree, nothing on lts: after a name.
+ktree_suffix() { [ "$KTREE" = lts ] || echo "-$KTREE"; }
 # The build directory of FLAVOUR on KTREE.
 build_dir() { if [ "$KTREE" = mainline ]; then echo "$OUT/build/mainline/$1"; else echo "$OUT/build/$1"; fi; }
 
@@ -70,20 +72,21 @@ build_dir() { if [ "$KTREE" = mainline ]; then echo "$OUT/build/mainline/$1"; el
 MAINLINE_DIR=${MAINLINE_DIR:-$TOP/mainline}
 mainline_not_applied() { sed -e 's/#.*//' "$MAINLINE_DIR/not-applied.txt" | awk 'NF { print $1 }'; }
 compose_mainline_series() {
-	local d=$1 p src all
+	local d=$1 p src all skip
 	all=$(series_patches "$TOP/series")
-	for p in $(mainline_not_applied); do
+	skip=$(mainline_not_applied)
+	for p in $skip; do
 		grep -qxF "$p" <<<"$all" || die "${MAINLINE_DIR#"$TOP"/}/not-applied.txt names $p, which is not in the series"
 	done
 	while read -r p; do
 		p=${p#./}
 		grep -qxF "$p" <<<"$all" || die "${MAINLINE_DIR#"$TOP"/}/patches/$p is not a patch of the series (renamed or dropped?)"
-		! grep -qxF "$p" <<<"$(mainline_not_applied)" || die "$p is both in ${MAINLINE_DIR#"$TOP"/}/not-applied.txt and in ${MAINLINE_DIR#"$TOP"/}/patches/"
+		! grep -qxF "$p" <<<"$skip" || die "$p is both in ${MAINLINE_DIR#"$TOP"/}/not-applied.txt and in ${MAINLINE_DIR#"$TOP"/}/patches/"
 	done < <(cd "$MAINLINE_DIR/patches" 2>/dev/null && find . -name '*.patch' | sort)
 	rm -rf "$d" && mkdir -p "$d/patches"
 	: >"$d/series"
 	while read -r p; do
-		grep -qxF "$p" <<<"$(mainline_not_applied)" && continue
+		grep -qxF "$p" <<<"$skip" && continue
 		src=$MAINLINE_DIR/patches/$p
 		[ -f "$src" ] || src=$TOP/patches/$p
 		mkdir -p "$d/patches/$(dirname "$p")"
@@ -174,11 +177,16 @@ apt_install() {
 # Download a Debian binary package into the download cache (without
 # installing it) and print the .deb's path. Tries NAME=VERSION first when a
 # version is given, then whatever version the registry serves.
+# The .deb of PACKAGE VERSION in the download cache, if it is there
+# (apt-get download writes an epoch's ":" as "%3a").
+cached_deb() { # PACKAGE VERSION
+	ls "$DLCACHE/debs/${1}_$(printf %s "$2" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n1 || true
+}
 deb_download() {
 	local pkg=$1 ver=${2:-} d=$DLCACHE/debs f
 	mkdir -p "$d"
 	if [ -n "$ver" ]; then
-		f=$(ls "$d/${pkg}_$(printf %s "$ver" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n1)
+		f=$(cached_deb "$pkg" "$ver")
 		[ -n "$f" ] && { echo "$f"; return 0; }
 	fi
 	f=$(ls -t "$d/${pkg}_"*.deb 2>/dev/null | head -n1)
@@ -222,13 +230,27 @@ sid_apt_setup() {
 sid_deb_download() { # PACKAGE VERSION
 	local pkg=$1 ver=$2 d=$DLCACHE/debs f
 	mkdir -p "$d"
-	f=$(ls "$d/${pkg}_$(printf %s "$ver" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n1 || true)
+	f=$(cached_deb "$pkg" "$ver")
 	[ -n "$f" ] && { echo "$f"; return 0; }
 	sid_apt_setup
 	say "downloading $pkg $ver (Debian ${MAINLINE_SUITES:-$MAINLINE_SUITE})"
 	(cd "$d" && apt-get -q "${sid_apt_opts[@]}" download "$pkg=$ver") >"$CACHE/apt-mainline/download.log" 2>&1 ||
 		{ tail -n 5 "$CACHE/apt-mainline/download.log" >&2; die "apt-get download $pkg=$ver from Debian ${MAINLINE_SUITES:-$MAINLINE_SUITE} failed (see $CACHE/apt-mainline/download.log); if Debian no longer has it, set MAINLINE_SOURCE_DEBVER (pin.env) to the version it has: make mainline lists it"; }
-	ls "$d/${pkg}_$(printf %s "$ver" | sed 's/:/%3a/')_"*.deb | head -n1
+	f=$(cached_deb "$pkg" "$ver")
+	[ -n "$f" ] || die "apt-get download $pkg=$ver left no .deb in $d"
+	echo "$f"
+}
+
+# The tarball inside a linux-source .deb (DEB, PACKAGE), unpacked once
+# into the download cache.
+deb_tarball() {
+	local x
+	x=$DLCACHE/$(basename "$1" .deb)
+	if [ ! -f "$x/usr/src/$2.tar.xz" ]; then
+		rm -rf "$x" && mkdir -p "$x"
+		dpkg-deb -x "$1" "$x"
+	fi
+	echo "$x/usr/src/$2.tar.xz"
 }
 
 # The kselftest `config` fragments of the suites named in $2 (a list),

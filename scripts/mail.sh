@@ -222,7 +222,7 @@ tested() {
 	fmt -w 72 <<EOF
 How it was tested: the series is applied with quilt to $tested and built for x86_64 with a small guest config. That kernel boots as a Xen PV domU under Xen ($XEN_PKG) with a Debian $DEBIAN_SUITE dom0, all in QEMU/TCG, with a Debian $DEBIAN_SUITE userspace in the domU, and runs the kselftests there: $suites. The rig also checks that the domain powers off and that Xen records the shutdown reason "poweroff". The rig's test command also checks each patch: its header, checkpatch.pl --strict, and a build of the tree after each patch the last change touched (after every patch in its full mode).
 EOF
-	cpl=$OUT/check-patches$(ktree_tag | sed 's/^/-/; s/-$//').last
+	cpl=$OUT/check-patches$(ktree_suffix).last
 	if [ -f "$cpl" ]; then
 		echo
 		echo "Last check of the patches (scripts/check-patches.sh):"

@@ -64,20 +64,8 @@ else
 		pkg=$best
 	fi
 	ver=$(apt-cache "${aptopts[@]}" show "$pkg" | sed -n 's/^Version: //p' | sort -V | tail -n1)
-	d=$DLCACHE/debs
-	mkdir -p "$d"
-	deb=$(ls "$d/${pkg}_$(printf %s "$ver" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n1 || true)
-	if [ -z "$deb" ]; then
-		say "downloading $pkg $ver"
-		(cd "$d" && apt-get -q "${aptopts[@]}" download "$pkg=$ver") >"$A/download.log" 2>&1 ||
-			{ tail -n 5 "$A/download.log" >&2; die "apt-get download $pkg=$ver failed: see $A/download.log"; }
-		deb=$(ls "$d/${pkg}_"*"_all.deb" | head -n1)
-	fi
-	tarball=$DLCACHE/$(basename "$deb" .deb)/usr/src/$pkg.tar.xz
-	if [ ! -f "$tarball" ]; then
-		rm -rf "${DLCACHE:?}/$(basename "$deb" .deb)" && mkdir -p "$DLCACHE/$(basename "$deb" .deb)"
-		dpkg-deb -x "$deb" "$DLCACHE/$(basename "$deb" .deb)"
-	fi
+	deb=$(sid_deb_download "$pkg" "$ver")
+	tarball=$(deb_tarball "$deb" "$pkg")
 	tree=$OUT/mainline/linux-$ver
 	stamp="$(stat -c '%s %Y' "$tarball")"
 	if [ ! -f "$tree/.pvci-source" ] || [ "$(cat "$tree/.pvci-source")" != "$stamp" ]; then

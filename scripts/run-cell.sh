@@ -49,7 +49,7 @@ mkdir -p "$RUN_DIR"
 
 if [ $mode != boot ]; then
 	tree=$("$TOP/scripts/fetch-tree.sh")
-	APPLY_LOG=$RUN_DIR/apply$(ktree_tag | sed "s/^/-/; s/-$//").log "$TOP/scripts/apply.sh" "$tree"
+	APPLY_LOG=$RUN_DIR/apply$(ktree_suffix).log "$TOP/scripts/apply.sh" "$tree"
 	"$TOP/scripts/build-kernel.sh" "$tree" "$CELL_FLAVOUR"
 	BUILD_SUITES=$BUILD_SUITES "$TOP/scripts/build-selftests.sh" "$tree" "$CELL_FLAVOUR" "$KSELFTEST_DIR"
 fi
