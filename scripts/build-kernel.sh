@@ -81,11 +81,13 @@ cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 export KBUILD_BUILD_USER=pvci KBUILD_BUILD_HOST=pvci
 
+# A cold build writes the most; a warm one little.
+if [ -f "$O/vmlinux" ]; then disk_need kernel-rebuild "$O"; else disk_need kernel-build "$O"; fi
 t0=$(now)
 say "building $FLAVOUR bzImage in $O (make -j$JOBS, CC=\"$cc\", log $log)"
 if ! make -C "$TREE" O="$O" ARCH="$karch" CC="$cc" -j"$JOBS" bzImage >"$log" 2>&1; then
 	grep -E 'error:|Error [0-9]|\*\*\*' "$log" | head -n 20 >&2
-	die "kernel build ($FLAVOUR) failed: see $log"
+	die "kernel build ($FLAVOUR) failed$(disk_why "$log" "$O"): see $log"
 fi
 t1=$(now)
 img=$O/arch/x86/boot/bzImage

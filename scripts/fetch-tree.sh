@@ -75,8 +75,10 @@ stamp="$(readlink -f "$tarball") $(stat -c '%s %Y' "$tarball")"
 if [ ! -f "$tree/.pvci-source" ] || [ "$(cat "$tree/.pvci-source")" != "$stamp" ]; then
 	printf 'extracting %s into %s\n' "$origin" "$tree" >&2
 	rm -rf "$tree.new" "$tree"
+	disk_need tree "$OUT"
 	mkdir -p "$tree.new"
-	tar -C "$tree.new" --strip-components=1 -xf "$tarball"
+	tar -C "$tree.new" --strip-components=1 -xf "$tarball" 2>"$OUT/src/tar.log" ||
+		die "extracting $tarball failed$(disk_why "$OUT/src/tar.log" "$OUT"): $(tail -n 3 "$OUT/src/tar.log")"
 	printf '%s\n' "$stamp" >"$tree.new/.pvci-source"
 	mv "$tree.new" "$tree"
 fi

@@ -17,9 +17,10 @@
 # paths alone on stdout (what callers capture), and are checked for it.
 # FRESH_CPUS=N (e.g. 0.59): run the targets with N CPUs' worth of time in
 # all, a fast machine standing in for a slow one (lib.sh: cpu_limit).
-# The logs are in $RUN_DIR/fresh-check; the root, with its own out/ (its
-# runs' logs and summaries), is $OUT/fresh-check/root until the next check
-# replaces it.
+# The logs are in $RUN_DIR/fresh-check, with the root's own run directories
+# (root-runs/). A root that failed is kept, with its own out/, in
+# $OUT/fresh-check/root until the next check replaces it; one that passed
+# is removed (FRESH_KEEP=yes keeps it).
 # Prints nothing on stdout; exit 0 when every target passed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -45,7 +46,11 @@ key=$( { echo "$DEBIAN_SUITE $base_pkgs"; cat /etc/apt/sources.list /etc/apt/sou
 tarball=$CACHE/fresh-root-$key.tar
 t0=$(now)
 lock_entry "fresh-root-$key"
-if [ ! -f "$tarball" ]; then
+if [ -f "$tarball" ]; then
+	cache_used "$tarball"
+else
+	disk_need fresh-root "$CACHE"
+	cache_prune fresh-root "$key"
 	stage "fresh-check: a clean Debian $DEBIAN_SUITE root (debootstrap minbase, $base_pkgs)"
 	tmp=$OUT/fresh-check/base
 	rm -rf "$tmp" && mkdir -p "$DLCACHE/debootstrap"
@@ -71,13 +76,17 @@ umount_root() {
 		umount -l "$m" 2>/dev/null || true
 	done
 }
+# Is anything still mounted under the root?
+root_mounted() { awk -v r="$root" 'index($2, r "/") == 1 { f = 1 } END { exit !f }' /proc/mounts; }
 umount_root
 # Never remove the old root through a mount that is still there (/dev, the
 # shared cache).
-if awk -v r="$root" 'index($2, r "/") == 1 { f = 1 } END { exit !f }' /proc/mounts; then
+if root_mounted; then
 	die "$root still has mounts under it; unmount them first"
 fi
-rm -rf "$root" && mkdir -p "$root"
+rm -rf "$root"
+disk_need fresh-check "$OUT"
+mkdir -p "$root"
 tar -C "$root" -xf "$tarball"
 chroot "$root" dpkg-query -W -f '${Package}\n' | sort >"$W/packages-before.txt"
 trap umount_root EXIT
@@ -142,5 +151,17 @@ cpu_unlimit
 chroot "$root" dpkg-query -W -f '${Package}\n' | sort >"$W/packages-after.txt" || true
 comm -13 "$W/packages-before.txt" "$W/packages-after.txt" >"$W/packages-installed.txt" || true
 say "fresh-check: the harness installed $(wc -l <"$W/packages-installed.txt") packages (with their dependencies) in the clean root: $W/packages-installed.txt"
-say "fresh-check: $( [ $rc = 0 ] && echo passed || echo FAILED ) in $(($(now) - t0)) s; the root's run directories: $root/root/pvops/out/runs; log $W/make.log"
+runs=$root/root/pvops/out/runs
+# A root that passed has done its job: its run directories are kept with
+# this run's logs and the rest (gigabytes: a kernel tree, packages) goes.
+# A failed one stays for a look, until the next check.
+if [ $rc = 0 ] && [ "${FRESH_KEEP:-no}" = no ]; then
+	[ ! -d "$runs" ] || cp -a "$runs" "$W/root-runs"
+	umount_root
+	if ! root_mounted; then
+		rm -rf "$root"
+		runs=$W/root-runs
+	fi
+fi
+say "fresh-check: $( [ $rc = 0 ] && echo passed || echo FAILED ) in $(($(now) - t0)) s; the root's run directories: $runs; log $W/make.log"
 exit $rc

@@ -170,7 +170,7 @@ apt_install() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
 		>"$CACHE/apt-install.log" 2>&1 || {
 		tail -n 20 "$CACHE/apt-install.log" >&2
-		die "apt-get install $* failed: see $CACHE/apt-install.log"
+		die "apt-get install $* failed$(disk_why "$CACHE/apt-install.log" /var/cache/apt); see $CACHE/apt-install.log"
 	}
 }
 
@@ -377,6 +377,63 @@ lock_entry() {
 	exec 9>"$f"
 	flock -n 9 || { note "waiting for $f (another run is building $1)"; flock 9; }
 }
+
+# Disk space. A full disk stops a run with a message that says so: before
+# a stage writes, disk_need checks the figure disk-needs.txt gives for it;
+# after a command failed, disk_why tells whether the disk was why.
+# MiB free on the filesystem that holds DIR (or its nearest existing parent).
+free_mib() { # DIR
+	local d=$1
+	while [ ! -e "$d" ]; do d=$(dirname "$d"); done
+	df -Pm "$d" | awk 'NR == 2 { print $4 }'
+}
+# The MiB disk-needs.txt gives for NAME.
+disk_needs() { # NAME
+	awk -v n="$1" '!/^[[:space:]]*#/ && $1 == n { print $2; f = 1; exit } END { exit !f }' \
+		"${DISK_NEEDS:-$TOP/disk-needs.txt}" || die "disk-needs.txt has no entry '$1'"
+}
+# Stop unless the filesystem of DIR has the room NAME needs (DISK_CHECK=no:
+# don't look).
+disk_need() { # NAME DIR
+	local mib have
+	[ "${DISK_CHECK:-yes}" = no ] && return 0
+	mib=$(disk_needs "$1")
+	have=$(free_mib "$2")
+	[ "$have" -ge "$mib" ] && return 0
+	die "not enough disk space for $1: $have MiB free where $2 is, it needs about $mib MiB (disk-needs.txt). Free some (make clean; old entries of $CACHE), or set OUT= or CACHE= to a larger filesystem (DISK_CHECK=no skips this check)"
+}
+# For a failed command's die message: ": the disk is full (...)" when LOG
+# says it ran out of space, nothing otherwise.
+disk_why() { # LOG DIR
+	local l
+	l=$(grep -a -m 1 'No space left on device' "$1" 2>/dev/null) || return 0
+	printf ': the disk is full (%s MiB free where %s is): %s' "$(free_mib "$2")" "$2" "$l"
+}
+
+# Remove the cache entries of KIND ($CACHE/images/KIND-*, $CACHE/KIND-*.tar)
+# other than KEY's that no run has used for CACHE_KEEP_DAYS days (default
+# 7): each new key (a changed package list, a Debian point release) would
+# otherwise leave the old entry on the disk for ever. A run that finds an
+# entry marks it used (cache_used: its mtime). An entry another run holds
+# locked is left alone.
+cache_prune() { # KIND KEY
+	local e name days=${CACHE_KEEP_DAYS:-7}
+	case $days in '' | *[!0-9]*) die "CACHE_KEEP_DAYS=$days: give a number of days" ;; esac
+	mkdir -p "$CACHE/locks"
+	for e in "$CACHE/images/$1"-* "$CACHE/$1"-*.tar; do
+		[ -e "$e" ] || continue
+		name=${e##*/}
+		name=${name%.tar}
+		[ "$name" != "$1-$2" ] || continue
+		[ -n "$(find "$e" -maxdepth 0 -mtime +"$days")" ] || continue
+		(
+			exec 8>"$CACHE/locks/$name.lock"
+			flock -n 8 || exit 0
+			rm -rf "$e" && note "removed $e from the cache (unused for more than $days days)"
+		)
+	done
+}
+cache_used() { touch "$1"; }
 
 # sha256 of a string (for cache keys).
 key_of() { sha256sum | cut -c1-16; }

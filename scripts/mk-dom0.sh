@@ -29,13 +29,17 @@ key=$( { basename "$xen_deb"; basename "$k_deb"; echo "$DEBIAN_SUITE $XEN_UTILS_
 img=$CACHE/images/dom0-$key
 lock_entry "dom0-$key"
 if [ -f "$img/.done" ]; then
+	cache_used "$img"
 	result "$img"
 	exit 0
 fi
 
 t0=$(now)
 say "building dom0 image $img ($(basename "$xen_deb"), $(basename "$k_deb"), $DEBIAN_SUITE)"
-rm -rf "$img" && mkdir -p "$img"
+rm -rf "$img"
+disk_need dom0-image "$CACHE"
+cache_prune dom0 "$key"
+mkdir -p "$img"
 work=$img/work
 mkdir -p "$work/xen" "$work/k"
 dpkg-deb -x "$xen_deb" "$work/xen"
@@ -49,7 +53,7 @@ mkdir -p "$DLCACHE/debootstrap"
 debootstrap --variant=minbase --cache-dir="$DLCACHE/debootstrap" \
 	--include="$XEN_UTILS_PKG,iproute2,busybox,kmod,udev,socat" \
 	"$DEBIAN_SUITE" "$root" >"$img/debootstrap.log" 2>&1 ||
-	{ tail -n 20 "$img/debootstrap.log" >&2; die "debootstrap of dom0 failed: see $img/debootstrap.log"; }
+	{ tail -n 20 "$img/debootstrap.log" >&2; die "debootstrap of dom0 failed$(disk_why "$img/debootstrap.log" "$img"): see $img/debootstrap.log"; }
 
 # Only the modules dom0 needs, with their dependencies (the .deb ships no
 # modules.dep: make one first).

@@ -28,16 +28,20 @@ key=$( { echo "$DEBIAN_SUITE $DOMU_ARCH $DOMU_PACKAGES"; cat "$0" "$TOP/scripts/
 img=$CACHE/images/domu-$key
 lock_entry "domu-$key"
 if [ -f "$img/.done" ]; then
+	cache_used "$img"
 	result "$img"
 	exit 0
 fi
 t0=$(now)
 say "building domU userspace $img (Debian $DEBIAN_SUITE $DOMU_ARCH, systemd)"
-rm -rf "$img" && mkdir -p "$img" "$DLCACHE/debootstrap"
+rm -rf "$img"
+disk_need domu-image "$CACHE"
+cache_prune domu "$key"
+mkdir -p "$img" "$DLCACHE/debootstrap"
 root=$img/rootfs
 debootstrap --variant=minbase --arch="$DOMU_ARCH" --cache-dir="$DLCACHE/debootstrap" --include="$DOMU_PACKAGES" \
 	"$DEBIAN_SUITE" "$root" >"$img/debootstrap.log" 2>&1 ||
-	{ tail -n 20 "$img/debootstrap.log" >&2; die "debootstrap of the domU failed: see $img/debootstrap.log"; }
+	{ tail -n 20 "$img/debootstrap.log" >&2; die "debootstrap of the domU failed$(disk_why "$img/debootstrap.log" "$img"): see $img/debootstrap.log"; }
 
 echo pvci-domu >"$root/etc/hostname"
 printf '/dev/xvda / ext4 rw,errors=remount-ro 0 1\n' >"$root/etc/fstab"

@@ -87,6 +87,8 @@ lists=$(for f in ${NOT_RUN:-} ${SPEED_LIMITS-$TOP/speed-limits.txt}; do basename
 stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${lists:-nothing})"
 mkdir -p "$OUT/work"
 disk=$OUT/work/domu-$CELL.img
+rm -f "$disk"
+disk_need cell "$OUT"
 "$TOP/scripts/mk-rundisk.sh" "$du" "$kst" "$disk"
 t1=$(now)
 cp "$O/include/config/kernel.release" "$CELL_DIR/kernel-release"

@@ -103,4 +103,40 @@ expect_match "kernel_splat: lockdep" 'possible circular locking' "$(ks '[    2.0
 expect_match "kernel_splat: UBSAN" 'UBSAN: shift-out-of-bounds' "$(ks '[    2.0] UBSAN: shift-out-of-bounds in arch/x86/xen/a.c:1:2')"
 expect_match "kernel_splat: KFENCE" 'BUG: KFENCE' "$(ks '[    2.0] BUG: KFENCE: use-after-free read in f+0x1/0x2')"
 expect_match "kernel_splat: a hung task" 'INFO: task' "$(ks '[  300.0] INFO: task kworker/0:1:12 blocked for more than 120 seconds.')"
+# Disk space: a stage that would not fit stops at once, naming what and
+# where; a failure from a full disk says so.
+dn() { DISK_NEEDS=$W/needs bash -c '. "$1/scripts/lib.sh" && disk_need "$2" "$3"' _ "$TOP" "$@" 2>&1; }
+printf '%s\n' '# name MiB' 'small 1' 'huge 999999999' >"$W/needs"
+expect "disk_need: room enough" dn small "$W/nonexistent/sub/dir"
+expect_match "disk_need: not enough: names the stage, the place, free and needed MiB" \
+	"^error: not enough disk space for huge: [0-9]+ MiB free where $W/x is, it needs about 999999999 MiB" "$(dn huge "$W/x")"
+expect "disk_need: DISK_CHECK=no does not look" env DISK_CHECK=no DISK_NEEDS=$W/needs bash -c '. "$1/scripts/lib.sh" && disk_need huge /' _ "$TOP"
+expect_match "disk_need: an unknown stage is an error" "no entry 'nope'" "$(dn nope /)"
+for n in tree kernel-build kernel-rebuild dom0-image domu-image fresh-root fresh-check cell; do
+	expect "disk-needs.txt gives $n" bash -c '. "$1/scripts/lib.sh" && disk_needs "$2"' _ "$TOP" "$n"
+done
+printf 'Unpacking x\ndpkg: error: failed to write status database: No space left on device\n' >"$W/full.log"
+expect_match "disk_why: a log of a full disk" '^: the disk is full \([0-9]+ MiB free where /tmp is\): dpkg: error' \
+	"$(bash -c '. "$1/scripts/lib.sh" && disk_why "$2" /tmp' _ "$TOP" "$W/full.log")"
+expect "disk_why: another failure: nothing" [ -z "$(bash -c '. "$1/scripts/lib.sh" && disk_why "$2" /tmp' _ "$TOP" "$W/needs")" ]
+# cache_prune: old entries of a kind go, the current one, recent ones and
+# locked ones stay.
+C=$W/pcache
+mkdir -p "$C/images/dom0-old" "$C/images/dom0-cur" "$C/images/dom0-recent" "$C/images/dom0-held" "$C/images/domu-old"
+: >"$C/fresh-root-old.tar"
+touch -d '10 days ago' "$C/images/dom0-old" "$C/images/dom0-cur" "$C/images/dom0-held" "$C/images/domu-old" "$C/fresh-root-old.tar"
+mkdir -p "$C/locks"
+(exec 8>"$C/locks/dom0-held.lock"; flock 8; sleep 3) &
+sleep 0.5
+CACHE=$C bash -c '. "$1/scripts/lib.sh" && cache_prune dom0 cur && cache_prune fresh-root new' _ "$TOP" 2>"$W/prune.err"
+wait
+expect "cache_prune: an entry unused for 10 days goes" [ ! -e "$C/images/dom0-old" ]
+expect "cache_prune: the current key stays, however old" [ -d "$C/images/dom0-cur" ]
+expect "cache_prune: a recently used entry stays" [ -d "$C/images/dom0-recent" ]
+expect "cache_prune: an entry another run holds stays" [ -d "$C/images/dom0-held" ]
+expect "cache_prune: another kind's entries stay" [ -d "$C/images/domu-old" ]
+expect "cache_prune: an old fresh-root tarball goes" [ ! -e "$C/fresh-root-old.tar" ]
+expect_match "cache_prune: says what it removed" 'removed .*/dom0-old from the cache' "$(cat "$W/prune.err")"
+expect_match "cache_prune: a bad CACHE_KEEP_DAYS is refused" 'CACHE_KEEP_DAYS=soon' \
+	"$(CACHE=$C CACHE_KEEP_DAYS=soon bash -c '. "$1/scripts/lib.sh" && cache_prune dom0 cur' _ "$TOP" 2>&1)"
 finish
