@@ -365,6 +365,13 @@ profile_get() {
 	fi
 	echo $out
 }
+# A prove-fixes.txt row's TESTS (suite:test and harness:check entries,
+# separated by commas; an entry in parentheses is a workload, run for a
+# harness check to watch but not judged): the kselftests to run, and the
+# entries whose result proves the patch.
+proof_kselftests() { tr ',' '\n' <<<"$1" | tr -d '()' | grep -v -e '^harness:' -e '^$' | xargs; }
+proof_judged() { tr ',' '\n' <<<"$1" | grep -v -e '^(' -e '^$' | xargs; }
+
 # The lifecycle operations of a cell whose row says lifecycle=yes.
 default_lifecycle_ops() { sed 's/#.*//' "$TOP/cells/lifecycle-ops" | xargs; }
 

@@ -46,7 +46,7 @@ in_cells() { [[ " $PROVE_CELLS " == *" $1 "* ]]; }
 
 # TESTS for run-cell.sh: the kselftests of a comma list (harness checks
 # run in every boot).
-kselftests_of() { tr ',' '\n' <<<"$1" | grep -v '^harness:' | xargs; }
+
 # status TEST RESULTS-JSON: pass, fail, skip, ... or "no result".
 status_of() {
 	python3 - "$1" "$2" <<'PY' 2>/dev/null || echo "no result"
@@ -64,9 +64,9 @@ PY
 declare -A with_json=()
 for cell in $PROVE_CELLS; do
 	t=$(printf '%s\n' "${rows[@]}" | awk -F'|' -v c="$cell" '$2 == c { print $3 }' | tr '\n' ',')
-	stage "prove-fixes: $cell with the whole series ($(kselftests_of "$t" | wc -w) kselftests)"
+	stage "prove-fixes: $cell with the whole series ($(proof_kselftests "$t" | wc -w) kselftests)"
 	d=$W/with
-	CELL_DIR=$d/$cell RUN_DIR=$d SUITES='' TESTS=$(kselftests_of "$t") LIFECYCLE_OPS='' \
+	CELL_DIR=$d/$cell RUN_DIR=$d SUITES='' TESTS=$(proof_kselftests "$t") LIFECYCLE_OPS='' \
 		"$TOP/scripts/run-cell.sh" "$cell" >&2 || true
 	with_json[$cell]=$d/$cell/results.json
 done
@@ -92,11 +92,11 @@ for r in "${rows[@]}"; do
 	stage "prove-fixes: $cell without $p"
 	wd=$OUT/without/$(basename "$p" .patch)
 	before=$(ls -d "$wd"/runs/*/ 2>/dev/null | tail -n 1 || true)
-	SUITES='' TESTS=$(kselftests_of "$tests") LIFECYCLE_OPS='' "$TOP/scripts/without-patch.sh" "$p" "$cell" >&2 || true
+	SUITES='' TESTS=$(proof_kselftests "$tests") LIFECYCLE_OPS='' "$TOP/scripts/without-patch.sh" "$p" "$cell" >&2 || true
 	after=$(ls -d "$wd"/runs/*/ 2>/dev/null | tail -n 1 || true)
 	[ -n "$after" ] && [ "$after" != "$before" ] || after=
 	ok=1
-	for t in $(tr ',' ' ' <<<"$tests"); do
+	for t in $(proof_judged "$tests"); do
 		wo=$([ -n "$after" ] && status_of "$t" "${after%/}/$cell/results.json" || echo "no run")
 		wi=$(status_of "$t" "${with_json[$cell]}")
 		if [ "$wo" != pass ] && [ "$wi" = pass ]; then v=proven; else v="NOT proven"; ok=0; fi

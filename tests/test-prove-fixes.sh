@@ -36,4 +36,13 @@ t=$(cat "$W/run/prove-fixes/prove-fixes.md" 2>/dev/null)
 expect_match "a row without a test: in the table with its reason" "no test in the rig: documentation only: make docs-check" "$t"
 expect_match "the table counts the rows with a test" "Rows with a test: 0 proven, 0 not, 0 not run" "$t"
 expect "a run of some rows leaves docs/prove-fixes.md alone" [ "$(cksum <"$TOP/docs/prove-fixes.md" 2>/dev/null || echo none)" = "$docs_before" ]
+# A row's tests: the kselftests run (workloads in parentheses included) and
+# the entries judged (workloads left out).
+pk() { bash -c '. "$1/scripts/lib.sh" && "$2" "$3"' _ "$TOP" "$@"; }
+expect "proof_kselftests: tests and workloads, no harness checks" \
+	[ "$(pk proof_kselftests 'harness:no-kernel-warn-bug-oops,(xen:xen_gntalloc),x86:iopl_32')" = "xen:xen_gntalloc x86:iopl_32" ]
+expect "proof_judged: tests and harness checks, no workloads" \
+	[ "$(pk proof_judged 'harness:no-kernel-warn-bug-oops,(xen:xen_gntalloc),x86:iopl_32')" = "harness:no-kernel-warn-bug-oops x86:iopl_32" ]
+expect "the shipped prove-fixes.txt: every row with a cell judges something" \
+	bash -c '. "$1/scripts/lib.sh"; while read -r p c t r; do case $p in ""|"#"*) continue;; esac; [ "$c" = - ] || [ -n "$(proof_judged "$t")" ] || exit 1; done <"$1/prove-fixes.txt"' _ "$TOP"
 finish
