@@ -17,12 +17,12 @@ done
 expect_match "CI cells: pv mainline-pv" '^pv mainline-pv$' "$(lib 'cell_names runs=ci | xargs')"
 expect_match "the mainline PV cell is on the mainline tree" '^mainline x86_64-guest pv mainline yes$' \
 	"$(lib 'cell_load mainline-pv; echo $CELL_TREE $CELL_FLAVOUR $CELL_GUEST $CELL_PROFILE $CELL_LIFECYCLE')"
-expect_match "the cells on the mainline tree" '^mainline-pv$' "$(lib 'cell_names tree=mainline | xargs')"
+expect_match "the cells on the mainline tree" '^mainline-pv mainline-pv-full$' "$(lib 'cell_names tree=mainline | xargs')"
 expect_match "the PV cell runs the lifecycle operations" '^lts x86_64-guest pv amd64 default yes$' \
 	"$(lib 'cell_load pv; echo $CELL_TREE $CELL_FLAVOUR $CELL_GUEST $CELL_USERSPACE $CELL_PROFILE $CELL_LIFECYCLE')"
 out=$(lib 'cell_load i386-pv'); rc=$?
 expect "an unknown cell is refused" [ $rc -ne 0 ]
-expect_match "... naming the cells there are" "no cell 'i386-pv' in cells/cells.txt \\(cells: native pv mainline-pv pv-debug pvh" "$out"
+expect_match "... naming the cells there are" "no cell 'i386-pv' in cells/cells.txt \\(cells: native pv mainline-pv mainline-pv-full pv-debug pvh" "$out"
 expect_match "profile pvh: the default suites without x86" '^xen vDSO cpu-hotplug' "$(lib 'profile_get pvh suites')"
 expect "profile pvh: no x86 suite" not grep -qw x86 <<<"$(lib 'profile_get pvh suites')"
 expect_match "profile pvh: the default tests" 'mm:vmtests-cow' "$(lib 'profile_get pvh tests')"
