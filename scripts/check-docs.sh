@@ -5,8 +5,9 @@
 #
 # Three checks, each counted once in the closing "docs: N passed, N failed":
 #   htmldocs   make SPHINXDIRS=virt htmldocs (O= under $OUT/build/docs) logs
-#              no WARNING or ERROR for paravirt_ops.rst or paravirt_types.h
-#   kernel-doc scripts/kernel-doc -none paravirt_types.h prints nothing
+#              no WARNING or ERROR for the pages or the sources they include
+#   kernel-doc scripts/kernel-doc -none on the sources the pages include
+#              (".. kernel-doc::" directives) prints nothing
 #   names      every path and C name the .rst cites (``literals``, :c: roles,
 #              name() in the text, kernel-doc directives) exists in TREE
 # Installs Sphinx (and PyYAML, which htmldocs needs) when missing.
@@ -18,11 +19,17 @@ case ${1:-} in -h|--help) sed -n '2,12p' "$0"; exit 0 ;; esac
 check_tree "$1"
 TREE=$(cd "$1" && pwd)
 RST=Documentation/virt/paravirt_ops.rst
-HDR=arch/x86/include/asm/paravirt_types.h
-for f in "$RST" "$HDR"; do [ -f "$TREE/$f" ] || die "$TREE/$f: not found"; done
+[ -f "$TREE/$RST" ] || die "$TREE/$RST: not found"
 # The pages checked: the pv_ops page and the Xen guest pages it links to.
 pages=("$RST")
 for f in "$TREE"/Documentation/virt/xen/*.rst; do [ -f "$f" ] && pages+=("${f#"$TREE"/}"); done
+# The sources whose kernel-doc the pages include (".. kernel-doc:: FILE"):
+# the pv_ops headers, paravirt_types.h on 6.12; on 7.x also
+# paravirt-base.h and paravirt-spinlock.h.
+mapfile -t HDRS < <(cd "$TREE" && sed -n 's/^[[:space:]]*\.\. kernel-doc::[[:space:]]*\([^[:space:]]*\).*/\1/p' "${pages[@]}" | sort -u)
+[ ${#HDRS[@]} -gt 0 ] || die "$RST and the Xen pages include no kernel-doc (no '.. kernel-doc::' directive)"
+for f in "${HDRS[@]}"; do [ -f "$TREE/$f" ] || die "$TREE/$f (a kernel-doc directive of the pages): not found"; done
+hdr_re=$(printf '%s\n' "${HDRS[@]}" | sed 's/[.]/\\./g' | paste -sd'|')
 BUILD=$OUT/build/docs
 LOG=$BUILD/htmldocs.log
 mkdir -p "$BUILD"
@@ -56,7 +63,7 @@ t0=$(now)
 rc=0
 make -C "$TREE" O="$BUILD" SPHINXDIRS=virt htmldocs >"$LOG" 2>&1 || rc=$?
 say "htmldocs took $(($(now) - t0)) s"
-hits=$(grep -iE 'warning|error' "$LOG" | grep -E 'paravirt_ops\.rst|virt/xen/|paravirt_types\.h' || true)
+hits=$(grep -iE 'warning|error' "$LOG" | grep -E "paravirt_ops\\.rst|virt/xen/|$hdr_re" || true)
 if [ "$rc" -ne 0 ]; then
 	tail -n 20 "$LOG"
 	bad "htmldocs: make exited with $rc"
@@ -64,17 +71,17 @@ elif [ -n "$hits" ]; then
 	printf '%s\n' "$hits"
 	bad "htmldocs: $(printf '%s\n' "$hits" | wc -l) warning(s) for the pv_ops docs"
 else
-	ok "htmldocs: no warnings for ${pages[*]} or $HDR"
+	ok "htmldocs: no warnings for ${pages[*]} or ${HDRS[*]}"
 fi
 
-# (c) kernel-doc on the header.
-stage "kernel-doc: -none $HDR"
-kd=$(cd "$TREE" && scripts/kernel-doc -none "$HDR" 2>&1) || kd="$kd (kernel-doc exited non-zero)"
+# (c) kernel-doc on the sources the pages include.
+stage "kernel-doc: -none ${HDRS[*]}"
+kd=$(cd "$TREE" && scripts/kernel-doc -none "${HDRS[@]}" 2>&1) || kd="$kd (kernel-doc exited non-zero)"
 if [ -n "$kd" ]; then
 	printf '%s\n' "$kd"
-	bad "kernel-doc: $HDR"
+	bad "kernel-doc: ${HDRS[*]}"
 else
-	ok "kernel-doc: $HDR is clean"
+	ok "kernel-doc: ${HDRS[*]} clean"
 fi
 
 # Every page is in a toctree (a page outside one is not reachable).
