@@ -97,15 +97,26 @@ write_table() { # ROWS-FILE OUT
 		cat "$1"
 	} >"$2"
 }
+# docs/prove-fixes.md (PROVE_DOC) from ROWS: replaced by them (a run of
+# every row, or no document yet), or the rows of their patches replaced
+# (proof_rows merge: a row whose cell was not booted keeps its result).
+doc=${PROVE_DOC:-$TOP/docs/prove-fixes.md}
+update_doc() { # ROWS-FILE all|some
+	local tmp
+	tmp=$(mktemp)
+	if [ "$2" = all ] || [ ! -f "$doc" ]; then
+		cp "$1" "$tmp"
+	else
+		proof_rows merge "$doc" "$1" >"$tmp"
+	fi
+	write_table "$tmp" "$doc"
+	rm -f "$tmp"
+	say "prove-fixes: ${doc#"$TOP"/} written from $1"
+}
 # --update-doc TABLE: put the rows of an earlier run's table (this
 # script's output) into docs/prove-fixes.md, as that run would have.
 if [ -n "$UPDATE_FROM" ]; then
-	doc=${PROVE_DOC:-$TOP/docs/prove-fixes.md}
-	tmp=$(mktemp)
-	proof_rows merge "$doc" "$UPDATE_FROM" >"$tmp"
-	write_table "$tmp" "$doc"
-	rm -f "$tmp"
-	say "prove-fixes: the rows of $UPDATE_FROM put into ${doc#"$TOP"/}"
+	update_doc "$UPDATE_FROM" some
 	exit 0
 fi
 FILE=${PROVE_FIXES:-$TOP/prove-fixes.txt}
@@ -137,9 +148,6 @@ done <"$FILE"
 PROVE_CELLS=${PROVE_CELLS:-$(printf '%s\n' "${rows[@]}" | cut -d'|' -f2 | { grep -vx -- - || true; } | sort -u | xargs)}
 in_cells() { [[ " $PROVE_CELLS " == *" $1 "* ]]; }
 
-# TESTS for run-cell.sh: the kselftests of a comma list (harness checks
-# run in every boot).
-
 # status TEST RESULTS-JSON: pass, fail, skip, ... or "no result".
 status_of() {
 	python3 - "$1" "$2" <<'PY' 2>/dev/null || echo "no result"
@@ -166,7 +174,7 @@ done
 
 # Without each patch.
 table=$W/prove-fixes.md
-proven=0 notproven=0 skipped=0
+proven=0 notproven=0
 stamp="$(date -u '+%Y-%m-%d') $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?')"
 : >"$table.rows"
 for r in "${rows[@]}"; do
@@ -177,7 +185,6 @@ for r in "${rows[@]}"; do
 	fi
 	if ! in_cells "$cell"; then
 		printf '| %s | %s | %s | not run | not run | cell %s not in PROVE_CELLS (%s): %s | %s |\n' "$p" "$cell" "$tests" "$cell" "$PROVE_CELLS" "$reason" "$stamp" >>"$table.rows"
-		skipped=$((skipped + 1))
 		continue
 	fi
 	stage "prove-fixes: $cell without $p"
@@ -197,19 +204,9 @@ for r in "${rows[@]}"; do
 done
 write_table "$table.rows" "$table"
 say "prove-fixes: $proven proven, $notproven not proven; table in $table"
-# docs/prove-fixes.md (PROVE_DOC): a run of every row writes it; a run of
-# some rows replaces those rows there (the rows it booted; a row whose
-# cell it did not boot keeps its earlier result).
-doc=${PROVE_DOC:-$TOP/docs/prove-fixes.md}
+# The document: only for the shipped prove-fixes.txt (or PROVE_DOC given).
 if [ "$FILE" = "$TOP/prove-fixes.txt" ] || [ -n "${PROVE_DOC:-}" ]; then
-	if [ $# -eq 0 ] || [ ! -f "$doc" ]; then
-		cp "$table.rows" "$table.merged"
-	else
-		proof_rows merge "$doc" "$table.rows" >"$table.merged"
-	fi
-	write_table "$table.merged" "$doc"
-	rm -f "$table.merged"
-	say "prove-fixes: ${doc#"$TOP"/} written"
+	update_doc "$table.rows" "$([ $# -eq 0 ] && echo all || echo some)"
 fi
 rm -f "$table.rows"
 [ $notproven -eq 0 ]
