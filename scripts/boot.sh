@@ -14,7 +14,9 @@
 # scaled by it: lib.sh, speed_pct; measured here when not given),
 # BENCH_TRACE=1 (make bench: dom0 gets one vCPU pinned to CPU 0, the domU
 # runs on CPU 1 only, and dom0 traces that CPU with xentrace while the
-# guest asks it to; BENCH_TOOLS names the directory with xtcount).
+# guest asks it to; BENCH_TOOLS names the directory with xtcount),
+# XEN_HYPERVISOR (an uncompressed Xen ELF to boot instead of Debian's from
+# DOM0_IMG_DIR: a Xen of the same major version built with a fix).
 #
 # Logs in CELL_DIR: console.log (everything QEMU's serial port printed),
 # xen.log, dom0.log, guest.log (split from it), qemu.log, stages.log.
@@ -31,9 +33,10 @@ DOMU_VCPUS=${DOMU_VCPUS:-2}
 CELL_DIR=${CELL_DIR:-$OUT/runs/boot-$(date +%Y%m%d-%H%M%S)}
 SPEED_PCT=$(speed_pct)
 export SPEED_PCT
+XEN=${XEN_HYPERVISOR:-$D0/xen}
 need qemu-system-x86_64:qemu-system-x86 cpio:cpio
 inputs=("$KERNEL" "$DISK")
-[ "$GUEST_TYPE" = native ] || inputs+=("$D0/xen" "$D0/vmlinuz" "$D0/initrd.cpio")
+[ "$GUEST_TYPE" = native ] || inputs+=("$XEN" "$D0/vmlinuz" "$D0/initrd.cpio")
 for f in "${inputs[@]}"; do
 	[ -f "$f" ] || die "missing boot input: $f"
 done
@@ -103,7 +106,7 @@ dom0_args="console=hvc0 loglevel=4 rdinit=/init"
 # shellcheck disable=SC2054 # commas inside QEMU's option values
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt -m 3072 -smp 2
 	-display none -monitor none -no-reboot -nic none -serial "file:$console"
-	-kernel "$D0/xen" -append "$xen_args"
+	-kernel "$XEN" -append "$xen_args"
 	-initrd "$D0/vmlinuz $dom0_args,$work/dom0-initrd.cpio"
 	-drive "file=$DISK,if=virtio,format=raw,cache=unsafe" "${save_drive[@]}")
 fi

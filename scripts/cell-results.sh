@@ -7,8 +7,10 @@
 #   scripts/cell-results.sh CELL_DIR [CELL]
 #
 # results.json: {"cell", "kernel", "speed_pct", "passed", "failed",
-# "skipped", "stages": [{"name", "seconds"}], "tests": [{"name", "status"
-# (pass, fail, skip, missing), "reason", "seconds"}]}. Prints nothing.
+# "skipped", "xfail", "stages": [{"name", "seconds"}], "tests": [{"name",
+# "status" (pass, fail, skip, xfail, missing), "reason", "seconds"}]}; in
+# junit.xml an expected failure is a skipped test with its reason.
+# Prints nothing.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: scripts/cell-results.sh CELL_DIR [CELL]" >&2; exit 2; }
 D=$1 CELL=${2:-$(basename "$1")}
@@ -23,8 +25,8 @@ awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.js
 	FILENAME ~ /stages.log$/ && /^stage / { sn[++ns] = $2; ss[ns] = $3; next }
 	FILENAME ~ /summary.txt$/ {
 		line = $0; sub(/^[^ ]+: /, "", line)
-		if (match(line, /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$/)) { split(line, c, /[ ,]+/); p = c[1]; f = c[3]; s = c[5]; next }
-		if (!match(line, /^(PASS|FAIL|SKIP|MISSING) +/)) next
+		if (match(line, /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped(, [0-9]+ xfail)?$/)) { split(line, c, /[ ,]+/); p = c[1]; f = c[3]; s = c[5]; x = c[7] + 0; next }
+		if (!match(line, /^(PASS|FAIL|SKIP|XFAIL|MISSING) +/)) next
 		st = tolower(substr(line, 1, RLENGTH)); gsub(/ /, "", st)
 		rest = substr(line, RLENGTH + 1)
 		why = ""; i = index(rest, "  # ")
@@ -34,7 +36,7 @@ awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.js
 	}
 	END {
 		printf "{\n  \"cell\": %s,\n  \"kernel\": %s,\n  \"speed_pct\": %d,\n", js(cell), js(kernel), speed > json
-		printf "  \"passed\": %d,\n  \"failed\": %d,\n  \"skipped\": %d,\n  \"stages\": [", p, f, s > json
+		printf "  \"passed\": %d,\n  \"failed\": %d,\n  \"skipped\": %d,\n  \"xfail\": %d,\n  \"stages\": [", p, f, s, x > json
 		for (i = 1; i <= ns; i++) printf "%s\n    {\"name\": %s, \"seconds\": %d}", (i > 1 ? "," : ""), js(sn[i]), ss[i] > json
 		printf "\n  ],\n  \"tests\": [" > json
 		for (i = 1; i <= nt; i++)
@@ -42,13 +44,13 @@ awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.js
 				js(tn[i]), js(tst[i]), js(tw[i]), (tn[i] in secs ? secs[tn[i]] : "null") > json
 		printf "\n  ]\n}\n" > json
 		printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" > junit
-		printf "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" skipped=\"%d\">\n", xml(cell), nt, f, s > junit
+		printf "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" skipped=\"%d\">\n", xml(cell), nt, f, s + x > junit
 		for (i = 1; i <= nt; i++) {
 			split(tn[i], parts, ":")
 			printf "  <testcase classname=\"%s.%s\" name=\"%s\"%s>", xml(cell), xml(parts[1]), xml(tn[i]),
 				(tn[i] in secs ? " time=\"" secs[tn[i]] "\"" : "") > junit
 			if (tst[i] == "fail" || tst[i] == "missing") printf "<failure message=\"%s\"/>", xml(tst[i] == "missing" ? "no result" : tw[i]) > junit
-			else if (tst[i] == "skip") printf "<skipped message=\"%s\"/>", xml(tw[i]) > junit
+			else if (tst[i] == "skip" || tst[i] == "xfail") printf "<skipped message=\"%s\"/>", xml(tw[i]) > junit
 			printf "</testcase>\n" > junit
 		}
 		printf "</testsuite>\n" > junit

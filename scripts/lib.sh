@@ -459,6 +459,54 @@ unexpected_kernel_errors() { # CELL GUEST-LOG ALLOWED-FILE
 	rm -f "$re"
 }
 
+# Failures that are a known bug outside Linux, from a file of lines
+# "CELLS :: SUITE:TEST :: REGEX :: REASON" (xen-bugs.txt): a failed TEST
+# whose part of GUEST-LOG (from "# selftests: SUITE: TEST" to its result
+# line) has a line matching REGEX (an ERE) is an expected failure. Prints
+# an "ok 0 selftests: SUITE: TEST # XFAIL (FILE): REASON" line for each
+# one, and writes GUEST-LOG without those tests' parts to CHECKED-LOG, for
+# the kernel checks: what the bug made the kernel print is expected there,
+# anything else still fails them. Any other failure of TEST stays a failure.
+known_bug_xfails() { # CELL GUEST-LOG BUGS-FILE CHECKED-LOG
+	[ -f "$3" ] || die "no such file: $3"
+	: >"$4"
+	awk -v c="$1" -v out="$4" -v f="${3##*/}" '
+		FILENAME == ARGV[1] {
+			if ($0 ~ /^[[:space:]]*(#|$)/) next
+			n = split($0, a, / :: /)
+			if (n < 4) { printf "%s:%d: want CELLS :: SUITE:TEST :: REGEX :: REASON\n", FILENAME, FNR > "/dev/stderr"; bad = 1; exit 1 }
+			if (index("," a[1] ",", "," c ",")) { re[a[2]] = a[3]; why[a[2]] = a[4] }
+			next
+		}
+		{ sub(/\r$/, "") }
+		/^# selftests: [^ ]+: / {
+			flush()
+			t = $0; sub(/^# selftests: /, "", t); sub(/: /, ":", t); sub(/[ \t]+$/, "", t)
+			if (t in re) { cur = t; nspan = 0; hit = 0 }
+		}
+		cur != "" {
+			span[++nspan] = $0
+			if ($0 ~ re[cur]) hit = 1
+			r = $0
+			if (r ~ /^(not )?ok [0-9]+ selftests: /) {
+				failed = (r ~ /^not ok /)
+				sub(/^(not )?ok [0-9]+ selftests: /, "", r); sub(/ # .*/, "", r); sub(/: /, ":", r); sub(/[ \t]+$/, "", r)
+				if (r == cur) {
+					if (failed && hit) {
+						u = cur; sub(/:/, ": ", u)
+						print "ok 0 selftests: " u " # XFAIL (" f "): " why[cur]
+						print span[nspan] > out
+						cur = ""; nspan = 0
+					} else flush()
+				}
+			}
+			next
+		}
+		{ print > out }
+		function flush(  i) { for (i = 1; i <= nspan; i++) print span[i] > out; cur = ""; nspan = 0 }
+		END { if (bad) exit 1; flush(); close(out) }' "$3" "$2"
+}
+
 # Why TEST is not run in CELL on a host of speed factor PCT, from a
 # speed-limits file (lines "CELLS TEST LIMIT REASON"): prints
 # "(FILE): ..." when PCT is above the test's limit for CELL, nothing

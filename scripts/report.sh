@@ -6,6 +6,9 @@
 #
 # EXPECTED_LIST: "suite:test" lines (kselftest-list.txt, filtered to what was
 # asked for). A test with no result in the log counts as failed (MISSING).
+# A later result line for the same test replaces an earlier one; "# XFAIL"
+# (an expected failure: xen-bugs.txt) is counted apart, as ", N xfail"
+# after the summary, and does not fail the run.
 # Exit 1 on any failure or missing result, or if nothing ran at all.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: scripts/report.sh GUEST_LOG EXPECTED_LIST [LABEL]" >&2; exit 2; }
@@ -21,6 +24,7 @@ awk -v label="${LABEL:+$LABEL }" '
 		name = a[1]; sub(/: /, ":", name); sub(/[ \t]+$/, "", name)
 		dir = (index(line, " # ") ? substr(line, index(line, " # ") + 3) : "")
 		if (dir ~ /^SKIP/) res = "SKIP"
+		if (dir ~ /^XFAIL/) res = "XFAIL"
 		if (dir ~ /^TIMEOUT/ || dir ~ /^exit=/) res = "FAIL"
 		got[name] = res; why[name] = dir
 	}
@@ -29,13 +33,13 @@ awk -v label="${LABEL:+$LABEL }" '
 			t = want[i]
 			if (t in got) { r = got[t] } else { r = "MISSING" }
 			printf "%s%-7s %s%s\n", label, r, t, (why[t] != "" ? "  # " why[t] : "")
-			if (r == "PASS") p++; else if (r == "SKIP") s++; else f++
+			if (r == "PASS") p++; else if (r == "SKIP") s++; else if (r == "XFAIL") x++; else f++
 			seen[t] = 1
 		}
 		for (t in got) if (!(t in seen)) {
 			printf "%s%-7s %s (not in the expected list)\n", label, got[t], t
-			if (got[t] == "PASS") p++; else if (got[t] == "SKIP") s++; else f++
+			if (got[t] == "PASS") p++; else if (got[t] == "SKIP") s++; else if (got[t] == "XFAIL") x++; else f++
 		}
-		printf "%s%d passed, %d failed, %d skipped\n", label, p + 0, f + 0, s + 0
-		exit (f > 0 || p + s == 0) ? 1 : 0
+		printf "%s%d passed, %d failed, %d skipped%s\n", label, p + 0, f + 0, s + 0, (x ? ", " x " xfail" : "")
+		exit (f > 0 || p + s + x == 0) ? 1 : 0
 	}' "$EXPECTED" "$LOG"

@@ -53,7 +53,8 @@ fi
 	echo
 	echo "## Every test"
 	echo
-	echo "PASS, FAIL, SKIP (with its reason in the cell's summary.txt), MISSING (no"
+	echo "PASS, FAIL, SKIP (with its reason in the cell's summary.txt), XFAIL (failed with the"
+	echo "signature of a known Xen bug: xen-bugs.txt), MISSING (no"
 	echo "result), or - (not in that cell's set)."
 	echo
 	if [ ${#cells[@]} -ge 2 ]; then

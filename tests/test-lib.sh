@@ -73,6 +73,29 @@ u=$(ukerr pvh "$W/guest.log" "$W/allowed")
 expect "kernel errors: pvh expects the GPE line, not the iopl one" [ "$(printf '%s\n' "$u" | grep -c .)" -eq 2 ]
 printf 'x ok\n' >"$W/guest2.log"
 expect "kernel errors: none printed, none unexpected" [ -z "$(ukerr pv "$W/guest2.log" "$W/allowed")" ]
+# Known bugs outside Linux: a failure with the bug's signature in the
+# test's part of the console is an XFAIL, and that part leaves the log the
+# kernel checks read; a failure without it, or a pass, stays what it is.
+kbx() { bash -c '. "$1/scripts/lib.sh" && known_bug_xfails "$2" "$3" "$4" "$5"' _ "$TOP" "$@"; }
+printf '%s\n' '# CELLS :: T :: RE :: WHY' 'pv,pv-debug :: x86:ldt_gdt_32 :: RIP: e030:xen_failsafe_callback\+0x0/ :: Xen bug (report)' \
+	'pv :: x86:ldt_gdt_64 :: RIP: e030:xen_failsafe_callback\+0x0/ :: Xen bug' 'pv :: x86:sigreturn_64 :: never :: nothing' >"$W/bugs"
+printf '%s\r\n' '# selftests: x86: ldt_gdt_32' '[  148.5] Oops: segment-related general protection fault: 0068 [#1] SMP' \
+	'[  148.6] RIP: e030:xen_failsafe_callback+0x0/0x90' 'not ok 1 selftests: x86: ldt_gdt_32 # exit=139' \
+	'# selftests: x86: ldt_gdt_64' '[  150.1] Oops: general protection fault, probably for non-canonical address' 'not ok 1 selftests: x86: ldt_gdt_64 # exit=139' \
+	'# selftests: x86: sigreturn_64' 'ok 1 selftests: x86: sigreturn_64' 'after' >"$W/bug.log"
+x=$(kbx pv "$W/bug.log" "$W/bugs" "$W/checked.log")
+expect_match "known bug: the failure with its signature is an XFAIL, with the file and reason" \
+	'^ok 0 selftests: x86: ldt_gdt_32 # XFAIL \(bugs\): Xen bug \(report\)$' "$x"
+expect "known bug: only that one" [ "$(printf '%s\n' "$x" | grep -c .)" -eq 1 ]
+expect "known bug: its oops leaves the checked log" not grep -q 'xen_failsafe_callback' "$W/checked.log"
+expect "known bug: a failure without the signature stays, with its oops" grep -q 'non-canonical' "$W/checked.log"
+expect "known bug: the rest of the log stays" grep -qx 'after' "$W/checked.log"
+expect "known bug: not on a cell the line does not name" [ -z "$(kbx native "$W/bug.log" "$W/bugs" "$W/checked.log")" ]
+expect "known bug: ... whose checked log is the whole log" grep -q 'xen_failsafe_callback' "$W/checked.log"
+printf 'pv :: x86:a_64 :: only three fields\n' >"$W/badbugs"
+err=$(kbx pv "$W/bug.log" "$W/badbugs" "$W/checked.log" 2>&1)
+expect "known bug: a bad line fails" [ $? -ne 0 ]
+expect_match "known bug: ... naming the file and the line" 'badbugs:1: want CELLS :: SUITE:TEST :: REGEX :: REASON' "$err"
 # kselftest_fragment: =m becomes =y, CONFIG_TEST_*=m goes, one line per
 # symbol (the last suite's value).
 mkdir -p "$W/kf/tools/testing/selftests/a" "$W/kf/tools/testing/selftests/b"
