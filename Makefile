@@ -29,6 +29,8 @@ SHELL := /bin/bash
 #? KSELFTEST_TIMEOUT  each test's limit, s on the reference machine (300)
 #? SPEED_PCT      the host's speed in % of the reference machine; time limits scale by it (measured)
 #? SPEED_LIMITS   tests not run on a host slower than their limit, with reasons (speed-limits.txt)
+#? XEN_BUGS       tests whose failure with a known Xen bug's console signature is an XFAIL (xen-bugs.txt)
+#? XEN_HYPERVISOR a Xen ELF to boot instead of Debian's (a Xen build with a fix)
 #? DOMU_CMDLINE_EXTRA  appended to the guest kernel's command line
 #? JOBS           make -j for the kernel build (cores + 1)
 #? PATCH          the series entry `make without` leaves out
