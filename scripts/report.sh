@@ -14,6 +14,7 @@ set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: scripts/report.sh GUEST_LOG EXPECTED_LIST [LABEL]" >&2; exit 2; }
 LOG=$1 EXPECTED=$2 LABEL=${3:-}
 awk -v label="${LABEL:+$LABEL }" '
+	function tally(r) { if (r == "PASS") p++; else if (r == "SKIP") s++; else if (r == "XFAIL") x++; else f++ }
 	FNR == NR { if ($0 != "") { want[++n] = $0 } ; next }
 	# run_kselftest.sh result lines: "ok 3 selftests: suite: test # SKIP"
 	/^(not )?ok [0-9]+ selftests: [^ ]+: / {
@@ -33,12 +34,12 @@ awk -v label="${LABEL:+$LABEL }" '
 			t = want[i]
 			if (t in got) { r = got[t] } else { r = "MISSING" }
 			printf "%s%-7s %s%s\n", label, r, t, (why[t] != "" ? "  # " why[t] : "")
-			if (r == "PASS") p++; else if (r == "SKIP") s++; else if (r == "XFAIL") x++; else f++
+			tally(r)
 			seen[t] = 1
 		}
 		for (t in got) if (!(t in seen)) {
 			printf "%s%-7s %s (not in the expected list)\n", label, got[t], t
-			if (got[t] == "PASS") p++; else if (got[t] == "SKIP") s++; else if (got[t] == "XFAIL") x++; else f++
+			tally(got[t])
 		}
 		printf "%s%d passed, %d failed, %d skipped%s\n", label, p + 0, f + 0, s + 0, (x ? ", " x " xfail" : "")
 		exit (f > 0 || p + s + x == 0) ? 1 : 0

@@ -104,13 +104,13 @@ t2=$(now)
 # signature on the console) become expected failures (XFAIL); what the
 # kernel printed during them is left out of the kernel checks below.
 # XEN_BUGS= (empty): none.
-xfails=$CELL_DIR/xfail.log bugs=${XEN_BUGS-$TOP/xen-bugs.txt}
+# checked: the console the kernel checks read.
+xfails=$CELL_DIR/xfail.log bugs=${XEN_BUGS-$TOP/xen-bugs.txt} checked=$CELL_DIR/guest.log
+: >"$xfails"
 if [ -n "$bugs" ]; then
-	known_bug_xfails "$CELL" "$CELL_DIR/guest.log" "$bugs" "$CELL_DIR/guest-checked.log" >"$xfails" ||
+	checked=$CELL_DIR/guest-checked.log
+	known_bug_xfails "$CELL" "$CELL_DIR/guest.log" "$bugs" "$checked" >"$xfails" ||
 		die "XEN_BUGS: $bugs has a bad line (above)"
-else
-	: >"$xfails"
-	cp "$CELL_DIR/guest.log" "$CELL_DIR/guest-checked.log"
 fi
 [ ! -s "$xfails" ] || warn "expected failures (a known bug outside Linux): $(sed 's/^ok 0 selftests: //; s/ # XFAIL.*//' "$xfails" | xargs)"
 
@@ -145,7 +145,7 @@ check vcpus-at-boot "the guest saw ${seen:-no} CPUs at boot, it was given ${DOMU
 # what its checkers find in a debug kernel (x86_64-debug): lockdep and
 # RCU-lockdep ("WARNING: possible circular locking dependency", ...),
 # UBSAN, KASAN, KFENCE ("BUG: KFENCE: ..."), the hung task detector.
-splat=$(kernel_splat "$CELL_DIR/guest-checked.log")
+splat=$(kernel_splat "$checked")
 check no-kernel-warn-bug-oops "guest console: $splat" [ -z "$splat" ]
 # Error-level kernel messages: only those kernel-errors-allowed.txt
 # expects for this cell (KERNEL_ERRORS_ALLOWED= another file).
