@@ -162,7 +162,7 @@ bench: run-dir
 ## Per patch: header, checkpatch --strict, a build after each patch changed since HEAD~1 (BASE_REV=); the mainline series: header and checkpatch of its tree.
 check-patches:
 	@t=$$($(S)/fetch-tree.sh) && FLAVOUR=$(FLAVOUR) $(S)/check-patches.sh --build=fast --tree "$$t"
-	@t=$$(KTREE=mainline $(S)/fetch-tree.sh) && KTREE=mainline $(S)/check-patches.sh --build=none --tree "$$t"
+	@t=$$(KTREE=mainline $(S)/fetch-tree.sh) && KTREE=mainline $(S)/check-patches.sh --build=objects --tree "$$t"
 
 ## The same, building the tree after every patch of the series.
 check-patches-full:

@@ -10,6 +10,8 @@
 # of the suites in $KCONFIG_SUITES, merged over allnoconfig with the tree's own
 # merge_config.sh. It is regenerated only when one of those inputs changes.
 # KSELFTEST_CONFIG=file gives the kselftest fragment instead (same format).
+# BUILD_TARGETS="dir/file.o ..." builds those make targets instead of
+# bzImage (check-patches.sh --build=objects) and prints nothing.
 # Output: $OUT/build/FLAVOUR (O= dir); the bzImage path is printed last.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -84,6 +86,16 @@ export KBUILD_BUILD_USER=pvci KBUILD_BUILD_HOST=pvci
 # A cold build writes the most; a warm one little.
 if [ -f "$O/vmlinux" ]; then disk_need kernel-rebuild "$O"; else disk_need kernel-build "$O"; fi
 t0=$(now)
+if [ -n "${BUILD_TARGETS:-}" ]; then
+	read -ra targets <<<"$BUILD_TARGETS"
+	say "building ${#targets[@]} targets of $FLAVOUR in $O (make -j$JOBS, CC=\"$cc\", log $log)"
+	if ! make -C "$TREE" O="$O" ARCH="$karch" CC="$cc" -j"$JOBS" "${targets[@]}" >"$log" 2>&1; then
+		grep -E 'error:|Error [0-9]|\*\*\*' "$log" | head -n 20 >&2
+		die "building ${targets[*]} ($FLAVOUR) failed$(disk_why "$log" "$O"): see $log"
+	fi
+	say "built ${#targets[@]} targets of $FLAVOUR in $(($(now) - t0)) s"
+	exit 0
+fi
 say "building $FLAVOUR bzImage in $O (make -j$JOBS, CC=\"$cc\", log $log)"
 if ! make -C "$TREE" O="$O" ARCH="$karch" CC="$cc" -j"$JOBS" bzImage >"$log" 2>&1; then
 	grep -E 'error:|Error [0-9]|\*\*\*' "$log" | head -n 20 >&2

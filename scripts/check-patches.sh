@@ -31,6 +31,13 @@
 #                   entries in the series, every entry from the first one
 #                   that differs. This is what `make test` runs.
 #     --build=full  after every patch of the series (`make check-patches-full`).
+#     --build=objects  no bisect steps and no link: the whole series
+#                   applied, the objects of the C files it changes compiled
+#                   (arch/x86/kernel/paravirt.o too when it changes an
+#                   arch/x86 header), and the kselftest suites it touches
+#                   built. What `make test` runs on the mainline tree, whose
+#                   full build and boot are in `make matrix` (cold, a second
+#                   kernel build does not fit CI on the slow machines).
 #     --build=none  no build (default when run by hand).
 # Exit 1 if any patch fails; the last line is "patches: N passed, N failed".
 #
@@ -54,13 +61,13 @@ while [ $# -gt 0 ]; do
 	--build) mode=${2:?}; shift ;;
 	--tree=*) tree=${1#--tree=} ;;
 	--tree) tree=${2:?}; shift ;;
-	-h|--help) sed -n '2,44p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,51p' "$0"; exit 0 ;;
 	-*) die "unknown option $1 (see --help)" ;;
 	*) only+=("$1") ;;
 	esac
 	shift
 done
-case $mode in none|fast|full) ;; *) die "--build=$mode: use none, fast or full" ;; esac
+case $mode in none|fast|full|objects) ;; *) die "--build=$mode: use none, fast, full or objects" ;; esac
 
 [ -n "$tree" ] || tree=$("$TOP/scripts/fetch-tree.sh")
 check_tree "$tree" 2>/dev/null || true
@@ -222,7 +229,8 @@ if [ ${#only[@]} -gt 0 ] && [ $mode != none ]; then
 	to_build=("${keep[@]}")
 fi
 
-stage "check-patches: ${#checked[@]} patches; checkpatch $(basename "$CHECKPATCH") --strict$([ $tree_has_history = 0 ] && echo ' (tree without git history)'); build after ${#to_build[@]} ($mode)"
+if [ $mode = objects ]; then what="the objects the series changes"; else what="build after ${#to_build[@]} ($mode)"; fi
+stage "check-patches: ${#checked[@]} patches; checkpatch $(basename "$CHECKPATCH") --strict$([ $tree_has_history = 0 ] && echo ' (tree without git history)'); $what"
 
 n=0
 for p in "${checked[@]}"; do
@@ -290,6 +298,38 @@ if [ ${#to_build[@]} -gt 0 ]; then
 	fi
 fi
 
+# (4) --build=objects: the whole series, the objects it changes.
+objects_line=
+if [ $mode = objects ]; then
+	t_obj=$(now) log=$LOGDIR/objects.log why=
+	files=$(for p in "${all[@]}"; do sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$PATCHES/$p"; done | sort -u)
+	objs=$(grep -E '^(arch|block|drivers|fs|init|kernel|lib|mm|net)/.*\.c$' <<<"$files" | sed 's/\.c$/.o/' | xargs || true)
+	if grep -qE '^arch/x86/include/.*\.h$' <<<"$files"; then objs="$objs arch/x86/kernel/paravirt.o"; fi
+	suites=$(sed -n 's|^tools/testing/selftests/\([^/]*\)/.*|\1|p' <<<"$files" | sort -u | xargs)
+	if ! SERIES=$SERIES PATCHES=$PATCHES "$TOP/scripts/apply.sh" "$TREE" >"$LOGDIR/apply-all.log" 2>&1; then
+		sed -n 's/^error: /  /p' "$LOGDIR/apply-all.log"
+		why="the series does not apply to $TREE (see $LOGDIR/apply-all.log)"
+	elif [ -n "${CHECK_BUILD_CMD:-}" ]; then
+		(cd "$TREE" && TREE=$TREE OBJECTS=$objs SUITES=$suites bash -c "$CHECK_BUILD_CMD") >"$log" 2>&1 ||
+			why="\`$CHECK_BUILD_CMD\` failed (log $log)"
+	elif [ -n "${objs// /}" ] && ! RUN_DIR=$LOGDIR/objects BUILD_TARGETS=$objs "$TOP/scripts/build-kernel.sh" "$TREE" "$FLAVOUR" >"$log" 2>&1; then
+		grep -hE 'error:|Error [0-9]|\*\*\*' "$LOGDIR/objects/build-$(ktree_tag)$FLAVOUR.log" "$log" 2>/dev/null | head -n 10 | sed 's/^/  /'
+		why="the objects the series changes do not compile (log $LOGDIR/objects/build-$(ktree_tag)$FLAVOUR.log)"
+	elif [ -n "$suites" ] && ! RUN_DIR=$LOGDIR/objects BUILD_SUITES=$suites "$TOP/scripts/build-selftests.sh" "$TREE" "$FLAVOUR" \
+		"$OUT/build/$FLAVOUR/check-patches-kselftest$(ktree_suffix)" >>"$log" 2>&1; then
+		grep -hE 'error' "$LOGDIR/objects/build-kselftest-$(ktree_tag)$FLAVOUR.log" 2>/dev/null | head -n 10 | sed 's/^/  /'
+		why="kselftests ($suites) do not build (log $LOGDIR/objects/build-kselftest-$(ktree_tag)$FLAVOUR.log)"
+	fi
+	n_objs=$(wc -w <<<"$objs")
+	if [ -z "$why" ]; then
+		objects_line="objects: the series applied, $n_objs objects compiled, kselftests built (${suites:-none}) in $(($(now) - t_obj)) s"
+		say "$objects_line"
+	else
+		objects_line="objects: FAIL: $why"
+		printf 'FAIL  objects: %s\n' "$why"
+	fi
+fi
+
 pass=0 nfail=0
 for p in "${checked[@]}"; do
 	if [ -n "${fail_why[$p]:-}" ]; then
@@ -304,12 +344,14 @@ for p in "${to_build[@]}"; do
 	grep -qxF "$p" <<<"$(printf '%s\n' "${checked[@]}")" && continue
 	[ -n "${fail_why[$p]:-}" ] && nfail=$((nfail + 1))
 done
+case $objects_line in "objects: FAIL"*) nfail=$((nfail + 1)) ;; esac
 say "patches: $pass passed, $nfail failed"
 {
 	date -u '+%Y-%m-%d %H:%M UTC'
 	echo "checkpatch --strict: $(basename "$CHECKPATCH") of Linux $(tree_version "$TREE"), exceptions: $(grep -cv '^[[:space:]]*\(#\|$\)' "$EXCEPTIONS" 2>/dev/null || echo 0) listed"
 	echo "build after each patch: $mode mode, built after ${#to_build[@]} of ${#all[@]} patches${built_any:+}"
 	[ ${#to_build[@]} -gt 0 ] && printf '  %s\n' "${to_build[@]}"
+	[ -z "$objects_line" ] || echo "$objects_line"
 	echo "patches: $pass passed, $nfail failed"
 } >"$LOGDIR/summary.txt"
 # The last run's summary, for the cover letters of scripts/mail.sh.

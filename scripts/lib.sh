@@ -65,22 +65,31 @@ build_dir() { if [ "$KTREE" = mainline ]; then echo "$OUT/build/mainline/$1"; el
 
 # The series of the mainline tree is the series, less the patches listed in
 # mainline/not-applied.txt ("PATCH REASON" lines), with the version in
-# mainline/patches/ of each patch that differs there. compose_mainline_series
-# DIR writes it to DIR/series and DIR/patches (links to the one source of
-# each patch) and fails on an entry or a version naming no patch of the
-# series.
+# mainline/patches/ of each patch that differs there, then the patches for
+# mainline only (mainline/only.txt, "PATCH REASON" lines: fixes of code
+# the LTS tree does not have; their one copy is in mainline/patches/).
+# compose_mainline_series DIR writes it to DIR/series and DIR/patches
+# (links to the one source of each patch) and fails on an entry or a
+# version naming no patch of the series.
 MAINLINE_DIR=${MAINLINE_DIR:-$TOP/mainline}
-mainline_not_applied() { sed -e 's/#.*//' "$MAINLINE_DIR/not-applied.txt" | awk 'NF { print $1 }'; }
+mainline_list() { [ ! -f "$MAINLINE_DIR/$1" ] || sed -e 's/#.*//' "$MAINLINE_DIR/$1" | awk 'NF { print $1 }'; }
+mainline_not_applied() { mainline_list not-applied.txt; }
 compose_mainline_series() {
-	local d=$1 p src all skip
+	local d=$1 p src all skip only
 	all=$(series_patches "$TOP/series")
 	skip=$(mainline_not_applied)
+	only=$(mainline_list only.txt)
 	for p in $skip; do
 		grep -qxF "$p" <<<"$all" || die "${MAINLINE_DIR#"$TOP"/}/not-applied.txt names $p, which is not in the series"
 	done
+	for p in $only; do
+		! grep -qxF "$p" <<<"$all" || die "${MAINLINE_DIR#"$TOP"/}/only.txt names $p, which is in the series: a mainline version goes in ${MAINLINE_DIR#"$TOP"/}/patches/ alone"
+		[ -f "$MAINLINE_DIR/patches/$p" ] || die "${MAINLINE_DIR#"$TOP"/}/only.txt names $p, but ${MAINLINE_DIR#"$TOP"/}/patches/$p does not exist"
+	done
 	while read -r p; do
 		p=${p#./}
-		grep -qxF "$p" <<<"$all" || die "${MAINLINE_DIR#"$TOP"/}/patches/$p is not a patch of the series (renamed or dropped?)"
+		grep -qxF "$p" <<<"$only" && continue
+		grep -qxF "$p" <<<"$all" || die "${MAINLINE_DIR#"$TOP"/}/patches/$p is not a patch of the series nor in only.txt (renamed or dropped?)"
 		! grep -qxF "$p" <<<"$skip" || die "$p is both in ${MAINLINE_DIR#"$TOP"/}/not-applied.txt and in ${MAINLINE_DIR#"$TOP"/}/patches/"
 	done < <(cd "$MAINLINE_DIR/patches" 2>/dev/null && find . -name '*.patch' | sort)
 	rm -rf "$d" && mkdir -p "$d/patches"
@@ -93,6 +102,11 @@ compose_mainline_series() {
 		ln -s "$src" "$d/patches/$p"
 		echo "$p" >>"$d/series"
 	done <<<"$all"
+	for p in $only; do
+		mkdir -p "$d/patches/$(dirname "$p")"
+		ln -s "$MAINLINE_DIR/patches/$p" "$d/patches/$p"
+		echo "$p" >>"$d/series"
+	done
 }
 # Point SERIES and PATCHES at KTREE's series, unless they were given.
 use_ktree_series() {

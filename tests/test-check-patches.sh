@@ -3,7 +3,8 @@
 # a clean series passes; a patch without Signed-off-by, one with a
 # checkpatch error, and one after which the tree does not build each fail,
 # naming the patch; checkpatch exceptions; --build=fast builds only after
-# the patches the last commit changed.
+# the patches the last commit changed; --build=objects compiles what the
+# whole series changes.
 #
 # checkpatch: the real scripts/checkpatch.pl when a kernel tree is at hand
 # (CHECKPATCH_TREE=, or $OUT/src/linux after `make apply`), else a small
@@ -182,5 +183,20 @@ expect_match "fast: one build" "build after 1 \(fast\)" "$out"
 sed -i 's/^Change one line/Change a line/' "$W/repo/patches/$C"
 out=$(fast); rc=$?
 expect_match "fast, uncommitted change: built after it" "built after $C" "$out"
+
+# 7. --build=objects: the whole series applied, the objects it changes
+obj() { RUN_DIR=$W/run SERIES=$S PATCHES=$P EXCEPTIONS=$E CHECKPATCH=$CP CHECK_BUILD_CMD='echo "objects: $OBJECTS"; make' \
+	"$TOP/scripts/check-patches.sh" --tree "$W/tree" --build=objects 2>&1; }
+printf '%s\n' $A $B $C >"$S"
+out=$(obj); rc=$?
+expect "objects, a break fixed later in the series: exit 0" [ $rc -eq 0 ]
+expect_match "objects: the C files the series changes" "objects: arch/x86/xen/enlighten.o drivers/xen/events.o" "$(cat "$W/run/check-patches/objects.log")"
+expect_match "objects: says what it compiled" "^objects: the series applied, 2 objects compiled" "$out"
+expect "objects: no bisect step" not grep -q "built after" <<<"$out"
+printf '%s\n' $A $B >"$S"
+out=$(obj); rc=$?
+expect "objects, the series ends broken: exit 1" [ $rc -eq 1 ]
+expect_match "objects, broken: says so" "^FAIL  objects: .*failed \(log " "$out"
+expect_match "objects, broken: counted" "^patches: 2 passed, 1 failed$" "$out"
 
 finish

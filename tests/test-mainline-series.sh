@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests of the mainline series (mainline/, scripts/lib.sh:
 # compose_mainline_series): the series less mainline/not-applied.txt, with
-# the versions in mainline/patches/; entries that name no patch of the
-# series are refused, naming the file.
+# the versions in mainline/patches/, then mainline/only.txt's patches;
+# entries that name no patch of the series are refused, naming the file.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib-test.sh"
@@ -14,9 +14,16 @@ compose "$W/real" >/dev/null; rc=$?
 expect "the real mainline series composes" [ $rc -eq 0 ]
 n_series=$(bash -c '. "$1/scripts/lib.sh" && series_patches | wc -l' _ "$TOP")
 n_not=$(sed 's/#.*//' "$TOP/mainline/not-applied.txt" | awk 'NF' | wc -l)
-expect "mainline series: the series less not-applied.txt ($n_series - $n_not)" [ "$(wc -l <"$W/real/series")" -eq $((n_series - n_not)) ]
-noreason=$(awk '!/^[[:space:]]*(#|$)/ && NF < 2' "$TOP/mainline/not-applied.txt")
-expect "every not-applied entry has a reason" [ -z "$noreason" ]
+n_only=$(sed 's/#.*//' "$TOP/mainline/only.txt" | awk 'NF' | wc -l)
+expect "mainline series: the series less not-applied.txt plus only.txt ($n_series - $n_not + $n_only)" \
+	[ "$(wc -l <"$W/real/series")" -eq $((n_series - n_not + n_only)) ]
+noreason=$(awk '!/^[[:space:]]*(#|$)/ && NF < 2' "$TOP/mainline/not-applied.txt" "$TOP/mainline/only.txt")
+expect "every not-applied and only entry has a reason" [ -z "$noreason" ]
+o=$(sed 's/#.*//' "$TOP/mainline/only.txt" | awk 'NF { print $1; exit }')
+last=0
+[ -n "$o" ] && [ "$(grep -nxF "$o" "$W/real/series" | cut -d: -f1)" -gt $((n_series - n_not)) ] &&
+	[ "$(readlink "$W/real/patches/$o")" = "$TOP/mainline/patches/$o" ] && last=1
+expect "a mainline-only patch comes last, linked to mainline/patches/" [ $last = 1 ]
 ok=1
 for f in $(cd "$TOP/mainline/patches" && find . -name '*.patch' | sed 's|^\./||'); do
 	[ "$(readlink "$W/real/patches/$f")" = "$TOP/mainline/patches/$f" ] || ok=0
@@ -39,4 +46,14 @@ expect_match "a mainline version of no patch is refused" 'selftests/9999-old-nam
 echo "$p both" >"$W/m3/not-applied.txt"
 cp "$TOP/patches/$p" "$W/m3/patches/$p"
 expect_match "a patch both not applied and in patches/ is refused" "$p is both in" "$(MAINLINE_DIR=$W/m3 compose "$W/o3")"
+mkdir -p "$W/m4/patches" "$W/m5/patches/arch-x86-pv"
+: >"$W/m4/not-applied.txt"
+echo 'selftests/9999-only.patch reason' >"$W/m4/only.txt"
+expect_match "only.txt naming a missing file is refused" 'only.txt names selftests/9999-only.patch, but' \
+	"$(MAINLINE_DIR=$W/m4 compose "$W/o4")"
+: >"$W/m5/not-applied.txt"
+echo "$p reason" >"$W/m5/only.txt"
+cp "$TOP/patches/$p" "$W/m5/patches/$p"
+expect_match "only.txt naming a patch of the series is refused" "only.txt names $p, which is in the series" \
+	"$(MAINLINE_DIR=$W/m5 compose "$W/o5")"
 finish
