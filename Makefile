@@ -172,12 +172,12 @@ check-patches-full:
 fresh-check: run-dir
 	@$(S)/fresh-check.sh
 
-# The part of it CI runs: the package installs of the image, tree and apply
-# stages and what their callers capture, without the kernel build and the
-# boot. The image cache is shared: on a machine without images they are
+# The part of it CI runs: the harness's own tests and the package installs
+# of the image, tree and apply stages and what their callers capture,
+# without the kernel build and the boot. The image cache is shared: on a machine without images they are
 # built once, in the clean root, and the cells use them.
 fresh-check-ci: run-dir
-	@FRESH_TARGETS="images tree check-apply" FRESH_SHARE="downloads images" $(S)/fresh-check.sh
+	@FRESH_TARGETS="selftest images tree check-apply" FRESH_SHARE="downloads images" $(S)/fresh-check.sh
 
 ## Rewrite the patches in git format-patch form (diffstat, function context); the code is unchanged.
 format-patches:

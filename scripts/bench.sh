@@ -24,7 +24,7 @@ BENCH_CELLS=${BENCH_CELLS:-native-upstream native pv-upstream pv}
 RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}
 B=$RUN_DIR/bench
 mkdir -p "$B"
-need gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev gnuplot:gnuplot-nox
+need gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev gnuplot:gnuplot-nox file:file
 t0=$(now)
 
 # The guest's and dom0's programs, static (they run on bookworm).

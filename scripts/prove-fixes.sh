@@ -18,6 +18,7 @@
 # Prints nothing on stdout.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+need python3:python3
 UPDATE_FROM=
 if [ "${1:-}" = --update-doc ]; then
 	[ $# -eq 2 ] && [ -f "$2" ] || die "usage: scripts/prove-fixes.sh --update-doc RUN_DIR/prove-fixes/prove-fixes.md"

@@ -9,6 +9,7 @@
 # OUT.md: default docs/results.md. Exit 1 when the run has no summary.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+need python3:python3
 run=${1:-}
 if [ -z "$run" ]; then
 	# The newest first (run directories are named by date and time).

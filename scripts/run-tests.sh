@@ -4,6 +4,11 @@
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
+# What the tests run themselves (the harness scripts they call install
+# their own): a C compiler and libc headers (bench's programs, the fake
+# kernel tree of test-check-patches.sh), xz (tarballs), python3 (the
+# results and prove-fixes pages), shellcheck. A fresh machine has none.
+need gcc:gcc /usr/include/stdio.h:libc6-dev xz:xz-utils python3:python3 shellcheck:shellcheck
 pass=0 fail=0
 for t in "$TOP"/tests/test-*.sh; do
 	echo "# $(basename "$t")"
@@ -14,7 +19,6 @@ for t in "$TOP"/tests/test-*.sh; do
 	pass=$((pass + p)) fail=$((fail + f))
 done
 echo "# shellcheck -S warning"
-need shellcheck:shellcheck
 if out=$(cd "$TOP" && shellcheck -S warning -f gcc scripts/*.sh scripts/pvci-run scripts/dom0-init \
 	scripts/dom0-hotplug tests/*.sh .ci/run 2>&1); then
 	pass=$((pass + 1))
