@@ -24,7 +24,8 @@ SHELL := /bin/bash
 #? PROFILE        the test profile, cells/profiles/NAME (the cell's)
 #? SUITES         kselftest suites to run; set, even empty, it replaces the profile's
 #? TESTS          single suite:test entries to run ("mm:vmtests-CAT": one run_vmtests.sh category)
-#? NOT_RUN        files of tests not run, with reasons (known-failures.txt slow-tests.txt)
+#? NOT_RUN        files of tests not run, with reasons (slow-tests.txt)
+#? KNOWN_FAILURES tests run and expected to fail: a failure is an XFAIL, a pass an XPASS (known-failures.txt; empty: none)
 #? LIFECYCLE_OPS  the lifecycle operations of cells with lifecycle=yes (cells/lifecycle-ops)
 #? KSELFTEST_TIMEOUT  each test's limit, s on the reference machine (300)
 #? SPEED_PCT      the host's speed in % of the reference machine; time limits scale by it (measured)
@@ -50,10 +51,10 @@ TEST_CELLS ?= $(call cells_where,runs=ci)
 FLAVOUR ?= x86_64-guest
 RUN_ID := $(shell date +%Y%m%d-%H%M%S)
 RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
-NOT_RUN ?= $(CURDIR)/known-failures.txt $(CURDIR)/slow-tests.txt
+NOT_RUN ?= $(CURDIR)/slow-tests.txt
 export OUT CACHE RUN_DIR KSRC NOT_RUN
 # Exported only when given (given empty, they mean "none").
-$(foreach v,SUITES TESTS PROFILE LIFECYCLE_OPS,$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
+$(foreach v,SUITES TESTS PROFILE LIFECYCLE_OPS KNOWN_FAILURES,$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
 S := $(CURDIR)/scripts
 
@@ -88,9 +89,9 @@ quick:
 lifecycle:
 	@$(MAKE) --no-print-directory boot-pv PROFILE=none
 
-## The whole suites on the PV domU, slow tests included (known failures still not run).
+## The whole suites on the PV domU, slow tests included.
 full:
-	@$(MAKE) --no-print-directory boot-pv PROFILE=full NOT_RUN="$(CURDIR)/known-failures.txt"
+	@$(MAKE) --no-print-directory boot-pv PROFILE=full NOT_RUN=
 
 ## Every cell in CELLS, one summary each; native and PV side by side; the table of the cells.
 matrix: run-dir

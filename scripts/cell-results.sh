@@ -7,9 +7,10 @@
 #   scripts/cell-results.sh CELL_DIR [CELL]
 #
 # results.json: {"cell", "kernel", "speed_pct", "passed", "failed",
-# "skipped", "xfail", "stages": [{"name", "seconds"}], "tests": [{"name",
-# "status" (pass, fail, skip, xfail, missing), "reason", "seconds"}]}; in
-# junit.xml an expected failure is a skipped test with its reason.
+# "skipped", "xfail", "xpass", "stages": [{"name", "seconds"}], "tests":
+# [{"name", "status" (pass, fail, skip, xfail, xpass, missing), "reason",
+# "seconds"}]}; in junit.xml an expected failure is a skipped test with its
+# reason, an unexpected pass a pass.
 # Prints nothing.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: scripts/cell-results.sh CELL_DIR [CELL]" >&2; exit 2; }
@@ -25,8 +26,13 @@ awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.js
 	FILENAME ~ /stages.log$/ && /^stage / { sn[++ns] = $2; ss[ns] = $3; next }
 	FILENAME ~ /summary.txt$/ {
 		line = $0; sub(/^[^ ]+: /, "", line)
-		if (match(line, /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped(, [0-9]+ xfail)?$/)) { split(line, c, /[ ,]+/); p = c[1]; f = c[3]; s = c[5]; x = c[7] + 0; next }
-		if (!match(line, /^(PASS|FAIL|SKIP|XFAIL|MISSING) +/)) next
+		if (line ~ /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped(, [0-9]+ (xfail|xpass))*$/) {
+			nc = split(line, c, ", ")
+			for (i = 1; i <= nc; i++) { split(c[i], w, " "); cnt[w[2]] = w[1] + 0 }
+			p = cnt["passed"]; f = cnt["failed"]; s = cnt["skipped"]; x = cnt["xfail"] + 0; xp = cnt["xpass"] + 0
+			next
+		}
+		if (!match(line, /^(PASS|FAIL|SKIP|XFAIL|XPASS|MISSING) +/)) next
 		st = tolower(substr(line, 1, RLENGTH)); gsub(/ /, "", st)
 		rest = substr(line, RLENGTH + 1)
 		why = ""; i = index(rest, "  # ")
@@ -36,7 +42,7 @@ awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.js
 	}
 	END {
 		printf "{\n  \"cell\": %s,\n  \"kernel\": %s,\n  \"speed_pct\": %d,\n", js(cell), js(kernel), speed > json
-		printf "  \"passed\": %d,\n  \"failed\": %d,\n  \"skipped\": %d,\n  \"xfail\": %d,\n  \"stages\": [", p, f, s, x > json
+		printf "  \"passed\": %d,\n  \"failed\": %d,\n  \"skipped\": %d,\n  \"xfail\": %d,\n  \"xpass\": %d,\n  \"stages\": [", p, f, s, x, xp > json
 		for (i = 1; i <= ns; i++) printf "%s\n    {\"name\": %s, \"seconds\": %d}", (i > 1 ? "," : ""), js(sn[i]), ss[i] > json
 		printf "\n  ],\n  \"tests\": [" > json
 		for (i = 1; i <= nt; i++)

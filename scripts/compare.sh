@@ -21,14 +21,14 @@ out=${3:-/dev/null}
 awk '
 	FNR == 1 { file++; nf = file }
 	# "pv: PASS    x86:foo_64  # why" -> label, result, test
-	/^[a-z0-9_-]+: (PASS|FAIL|SKIP|XFAIL|MISSING) / {
+	/^[a-z0-9_-]+: (PASS|FAIL|SKIP|XFAIL|XPASS|MISSING) / {
 		split($0, a, " +")
 		lb = a[1]; sub(/:$/, "", lb); label[file] = lb
 		if (!(a[3] in seen)) { seen[a[3]] = 1; order[++n] = a[3] }
 		res[file, a[3]] = a[2]
 		next
 	}
-	/ passed, .* failed, .* skipped(, [0-9]+ xfail)?$/ { total[file] = $0 }
+	/ passed, .* failed, .* skipped(, [0-9]+ (xfail|xpass))*$/ { total[file] = $0 }
 	END {
 		printf "| suite | test |"
 		for (f = 1; f <= nf; f++) printf " %s |", label[f]

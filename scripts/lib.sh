@@ -521,6 +521,92 @@ known_bug_xfails() { # CELL GUEST-LOG BUGS-FILE CHECKED-LOG
 		END { if (bad) exit 1; flush(); close(out) }' "$3" "$2"
 }
 
+# The subtests of each test in GUEST-LOG: the KTAP lines "# ok N name",
+# "# not ok N name" and "# ok N name # SKIP why" a kselftest prints between
+# "# selftests: SUITE: TEST" and its own result line. One line per test
+# that has subtests: "SUITE:TEST<tab>RESULT<tab>PASSED<tab>FAILED<tab>
+# SKIPPED<tab>FAILED-NAMES<tab>SKIPPED-NAMES<tab>DIRECTIVE" (RESULT: ok,
+# not ok or skip, the test's own, DIRECTIVE what followed its " # ";
+# names joined by "; ").
+subtest_counts() { # GUEST-LOG
+	awk -F '\t' '
+		function clean(s) { sub(/^# (not )?ok [0-9]+ */, "", s); sub(/[ \t]+$/, "", s); return s }
+		{ sub(/\r$/, "") }
+		/^# selftests: [^ ]+: / { t = $0; sub(/^# selftests: /, "", t); sub(/: /, ":", t); sub(/[ \t]+$/, "", t)
+			cur = t; p = f = k = 0; fn = kn = ""; next }
+		cur == "" { next }
+		/^# (not )?ok [0-9]+( |$)/ {
+			if ($0 ~ /^# ok [0-9]+ .*# *SKIP/) {
+				k++; n = $0; sub(/^# ok [0-9]+ */, "", n); i = index(n, "# SKIP")
+				nm = substr(n, 1, i - 1); why = substr(n, i + 6); sub(/[ \t]+$/, "", nm); sub(/^[ \t]+/, "", why); sub(/[ \t]+$/, "", why)
+				n = (nm != "" && why != "") ? nm ": " why : nm why
+				kn = kn (kn == "" ? "" : "; ") n
+			}
+			else if ($0 ~ /^# not ok /) { f++; n = clean($0); sub(/ *# .*/, "", n); fn = fn (fn == "" ? "" : "; ") n }
+			else p++
+			next
+		}
+		/^(not )?ok [0-9]+ selftests: [^ ]+: / {
+			r = $0; res = (r ~ /^not ok /) ? "not ok" : "ok"
+			if (r ~ / # *SKIP/) res = "skip"
+			d = (index(r, " # ") ? substr(r, index(r, " # ") + 3) : "")
+			sub(/^(not )?ok [0-9]+ selftests: /, "", r); sub(/ # .*/, "", r); sub(/: /, ":", r); sub(/[ \t]+$/, "", r)
+			if (r == cur && p + f + k > 0) printf "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", cur, res, p, f, k, fn, kn, d
+			if (r == cur) cur = ""
+		}' "$1"
+}
+# Result lines from subtest_counts' output (stdin): a test that exited 0
+# with failed subtests fails ("exit=0 with N failed subtests: ..."); a
+# failed test names its failed subtests after its own reason; a passed
+# test with skipped subtests says how many and which.
+subtest_results() {
+	awk -F '\t' '
+		{ u = $1; sub(/:/, ": ", u) }
+		$2 == "ok" && $4 > 0 { printf "not ok 0 selftests: %s # exit=0 with %d failed subtest%s: %s\n", u, $4, ($4 > 1 ? "s" : ""), $6; next }
+		$2 == "not ok" && $4 > 0 { printf "not ok 0 selftests: %s # %s%s%d failed subtest%s: %s\n", u, $8, ($8 == "" ? "" : "; "), $4, ($4 > 1 ? "s" : ""), $6; next }
+		$2 == "ok" && $5 > 0 { printf "ok 0 selftests: %s # subtests: %d passed, %d skipped: %s\n", u, $3, $5, $7 }'
+}
+
+# Known failures (known-failures.txt: lines "CELLS SUITE:TEST REASON") are
+# run, and their results turned into expected ones: for each entry of
+# CELL, the last result of SUITE:TEST in RESULTS-LOG decides. A failure
+# (not ok: exit code, time-out, failed subtests) prints "ok 0 selftests:
+# SUITE: TEST # XFAIL (FILE): REASON"; a pass prints "... # XPASS (FILE):
+# passed, the entry can go: REASON"; a skip or no result prints nothing (a
+# missing result stays a failure). A REASON that starts with "/REGEX/ " is
+# the failure's signature: only a failure whose reason (what follows " # "
+# on its result line, e.g. "exit=0 with 1 failed subtest: NAME") matches
+# the ERE is expected; any other stays a failure.
+known_failure_results() { # CELL RESULTS-LOG KNOWN-FAILURES-FILE
+	[ -f "$3" ] || die "KNOWN_FAILURES: no such file: $3"
+	awk -v c="$1" -v f="${3##*/}" '
+		FILENAME == ARGV[1] {
+			if ($0 ~ /^[[:space:]]*(#|$)/ || !index("," $1 ",", "," c ",")) next
+			t = $2; $1 = $2 = ""; sub(/^ +/, ""); why[t] = $0; sig[t] = ""
+			if (match($0, /^\/[^\/]*\/ /)) { sig[t] = substr($0, 2, RLENGTH - 3); why[t] = substr($0, RLENGTH + 1) }
+			next
+		}
+		{ sub(/\r$/, "") }
+		/^(not )?ok [0-9]+ selftests: [^ ]+: / {
+			r = $0; failed = (r ~ /^not ok /)
+			sub(/^(not )?ok [0-9]+ selftests: /, "", r)
+			d = (index(r, " # ") ? substr(r, index(r, " # ") + 3) : "")
+			sub(/ # .*/, "", r); sub(/: /, ":", r); sub(/[ \t]+$/, "", r)
+			if (!(r in why)) next
+			if (failed) res[r] = (sig[r] == "" || d ~ sig[r]) ? "XFAIL" : ""
+			else if (d ~ /^(SKIP|XFAIL)/) res[r] = ""
+			else res[r] = "XPASS"
+		}
+		END {
+			for (t in why) {
+				if (res[t] == "") continue
+				u = t; sub(/:/, ": ", u)
+				if (res[t] == "XFAIL") print "ok 0 selftests: " u " # XFAIL (" f "): " why[t]
+				else print "ok 0 selftests: " u " # XPASS (" f "): passed, the entry can go: " why[t]
+			}
+		}' "$3" "$2" | sort
+}
+
 # Why TEST is not run in CELL on a host of speed factor PCT, from a
 # speed-limits file (lines "CELLS TEST LIMIT REASON"): prints
 # "(FILE): ..." when PCT is above the test's limit for CELL, nothing

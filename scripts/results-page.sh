@@ -55,7 +55,8 @@ fi
 	echo "## Every test"
 	echo
 	echo "PASS, FAIL, SKIP (with its reason in the cell's summary.txt), XFAIL (failed with the"
-	echo "signature of a known Xen bug: xen-bugs.txt), MISSING (no"
+	echo "signature of a known Xen bug, xen-bugs.txt, or as known-failures.txt expects), XPASS"
+	echo "(passed though known-failures.txt lists it: the entry can go), MISSING (no"
 	echo "result), or - (not in that cell's set)."
 	echo
 	if [ ${#cells[@]} -ge 2 ]; then

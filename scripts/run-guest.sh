@@ -9,7 +9,9 @@
 # label; default GUEST_TYPE), DOMU_ARCH (amd64, i386), SUITES (kselftest
 # collections) and TESTS ("suite:test ..."), LIFECYCLE_OPS, KSELFTEST_DIR
 # (the installed kselftests; default the flavour's), NOT_RUN (files
-# listing tests not to run, with reasons), RUN_DIR (the run; the cell's
+# listing tests not to run, with reasons), KNOWN_FAILURES (the tests
+# expected to fail: run, a failure is an XFAIL and a pass an XPASS; default
+# known-failures.txt), XEN_BUGS, RUN_DIR (the run; the cell's
 # directory is CELL_DIR, default RUN_DIR/CELL), DOMU_CMDLINE_EXTRA,
 # SUMMARY_LABEL (default the cell), and what boot.sh takes.
 set -euo pipefail
@@ -59,9 +61,9 @@ for t in ${TESTS:-}; do
 	grep -qx "$b" "$kst/kselftest-list.txt" || die "TESTS: $t is not in the built kselftests ($b not in $kst/kselftest-list.txt)"
 	grep -qx "$t" "$expected" || echo "$t" >>"$expected"
 done
-# Tests listed for this guest type (the first field: one type, or several
+# Tests listed for this cell (the first field: one cell, or several
 # separated by commas) in the files named in NOT_RUN (e.g.
-# known-failures.txt, slow-tests.txt) are not run: they are reported as
+# slow-tests.txt) are not run: they are reported as
 # skipped with the file's name and the reason written there. So are the
 # tests of speed-limits.txt when this host is slower than their limit.
 notrun=$CELL_DIR/not-run.log
@@ -113,6 +115,20 @@ if [ -n "$bugs" ]; then
 		die "XEN_BUGS: $bugs has a bad line (above)"
 fi
 [ ! -s "$xfails" ] || warn "expected failures (a known bug outside Linux): $(sed 's/^ok 0 selftests: //; s/ # XFAIL.*//' "$xfails" | xargs)"
+# Subtests: a test that exits 0 after failed subtests fails; a passed one
+# says how many and which subtests it skipped (subtests.tsv: the counts).
+subtests=$CELL_DIR/subtests.log
+subtest_counts "$CELL_DIR/guest.log" >"$CELL_DIR/subtests.tsv"
+subtest_results <"$CELL_DIR/subtests.tsv" >"$subtests"
+# Known failures (KNOWN_FAILURES, default known-failures.txt) were run:
+# a failure is expected (XFAIL), a pass (XPASS) says the entry can go.
+# KNOWN_FAILURES= (empty): none.
+kfails=$CELL_DIR/known-failures.log kf=${KNOWN_FAILURES-$TOP/known-failures.txt}
+: >"$kfails"
+[ -z "$kf" ] || cat "$CELL_DIR/guest.log" "$xfails" "$subtests" | known_failure_results "$CELL" /dev/stdin "$kf" >"$kfails"
+if grep -q ' # XPASS' "$kfails"; then
+	warn "passed, though ${kf##*/} lists them as failing here (the entries can go): $(sed -n 's/^ok 0 selftests: \(.*\) # XPASS.*/\1/p' "$kfails" | sed 's/: /:/' | xargs)"
+fi
 
 # Checks the host makes on the guest's behaviour, reported like kselftests.
 checks=$CELL_DIR/harness-checks.log
@@ -174,9 +190,9 @@ printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1
 grep '^PVCI-DOMU: dmesg-err: ' "$CELL_DIR/guest.log" | sed 's/^PVCI-DOMU: //' >&2 || true
 stage "results ($CELL $([ "$GUEST_TYPE" = native ] && echo guest || echo domU))"
 rc=0
-cat "$CELL_DIR/guest.log" "$notrun" "$xfails" "$checks" >"$CELL_DIR/results.log"
+cat "$CELL_DIR/guest.log" "$notrun" "$xfails" "$subtests" "$kfails" "$checks" >"$CELL_DIR/results.log"
 sed -n 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' "$CELL_DIR/guest.log" >"$CELL_DIR/test-times.txt"
-"$TOP/scripts/report.sh" "$CELL_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$CELL}:" | tee "$CELL_DIR/summary.txt" || rc=1
+SUBTESTS=$CELL_DIR/subtests.tsv "$TOP/scripts/report.sh" "$CELL_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$CELL}:" | tee "$CELL_DIR/summary.txt" || rc=1
 # For machines: results.json and junit.xml beside the summary.
 "$TOP/scripts/cell-results.sh" "$CELL_DIR" "${SUMMARY_LABEL:-$CELL}" || warn "no results.json for $CELL_DIR"
 exit $rc

@@ -96,6 +96,47 @@ printf 'pv :: x86:a_64 :: only three fields\n' >"$W/badbugs"
 err=$(kbx pv "$W/bug.log" "$W/badbugs" "$W/checked.log" 2>&1)
 expect "known bug: a bad line fails" [ $? -ne 0 ]
 expect_match "known bug: ... naming the file and the line" 'badbugs:1: want CELLS :: SUITE:TEST :: REGEX :: REASON' "$err"
+# Subtests: counted per test from its KTAP lines; a test that exited 0
+# after failed subtests fails, a passed one names what it skipped.
+printf '%s\r\n' '# selftests: breakpoints: breakpoint_test' '# 1..3' '# ok 1 Test a' '# not ok 2 Test icebp' '# not ok 3 Test int 3 trap' \
+	'# # Totals: pass:1 fail:2 xfail:0 xpass:0 skip:0 error:0' 'ok 1 selftests: breakpoints: breakpoint_test' \
+	'# selftests: timers: nanosleep' '# ok 1 CLOCK_REALTIME' '# ok 2 # SKIP CLOCK_TAI' '# ok 3 boot # SKIP no RTC' 'ok 2 selftests: timers: nanosleep' \
+	'# selftests: x86: a_64' '# not ok 1 b' 'not ok 3 selftests: x86: a_64 # exit=1' \
+	'# selftests: x86: plain_64' 'ok 4 selftests: x86: plain_64' >"$W/sub.log"
+sc=$(bash -c '. "$1/scripts/lib.sh" && subtest_counts "$2"' _ "$TOP" "$W/sub.log")
+expect_match "subtests: counted, with the failed names" $'^breakpoints:breakpoint_test\tok\t1\t2\t0\tTest icebp; Test int 3 trap\t\t$' "$sc"
+expect_match "subtests: skipped ones named with their reason" $'^timers:nanosleep\tok\t1\t0\t2\t\tCLOCK_TAI; boot: no RTC\t$' "$sc"
+expect "subtests: a test without subtests has no line" not grep -q plain_64 <<<"$sc"
+sr=$(bash -c '. "$1/scripts/lib.sh" && subtest_results' _ "$TOP" <<<"$sc")
+expect_match "subtests: exit 0 after failed subtests is a failure" \
+	'^not ok 0 selftests: breakpoints: breakpoint_test # exit=0 with 2 failed subtests: Test icebp; Test int 3 trap$' "$sr"
+expect_match "subtests: a pass says what it skipped" '^ok 0 selftests: timers: nanosleep # subtests: 1 passed, 2 skipped: CLOCK_TAI; boot: no RTC$' "$sr"
+expect_match "subtests: a failed test keeps its reason and names its failed subtests" '^not ok 0 selftests: x86: a_64 # exit=1; 1 failed subtest: b$' "$sr"
+# Known failures are run: a failure is an XFAIL, a pass an XPASS, a skip
+# or no result nothing; only the cell's entries count.
+kfr() { bash -c '. "$1/scripts/lib.sh" && known_failure_results "$2" "$3" "$4"' _ "$TOP" "$@"; }
+printf '%s\n' '# cells test reason' 'pv,native x86:mov_ss_trap_64 SIGSEGV under TCG' 'pv ptrace:vmaccess attach times out' \
+	'pv timers:posix_timers three checks fail' 'pv mm:vmtests-thp no THP' 'native x86:fsgsbase_64 flaky' >"$W/kfail"
+printf '%s\r\n' '# selftests: x86: mov_ss_trap_64' 'not ok 3 selftests: x86: mov_ss_trap_64 # exit=139' \
+	'not ok 4 selftests: ptrace: vmaccess # TIMEOUT 45 seconds' 'ok 5 selftests: timers: posix_timers' \
+	'ok 6 selftests: mm: vmtests-thp # SKIP' 'not ok 7 selftests: x86: fsgsbase_64 # exit=1' >"$W/kf.log"
+x=$(kfr pv "$W/kf.log" "$W/kfail")
+expect_match "known failure: a failure is an XFAIL, with the file and reason" \
+	'^ok 0 selftests: x86: mov_ss_trap_64 # XFAIL \(kfail\): SIGSEGV under TCG$' "$x"
+expect_match "known failure: a time-out too" '^ok 0 selftests: ptrace: vmaccess # XFAIL \(kfail\): attach times out$' "$x"
+expect_match "known failure: a pass is an XPASS: the entry can go" \
+	'^ok 0 selftests: timers: posix_timers # XPASS \(kfail\): passed, the entry can go: three checks fail$' "$x"
+expect "known failure: a skip stays a skip, another cell's entry is not used" [ "$(printf '%s\n' "$x" | grep -c .)" -eq 3 ]
+expect "known failure: a test without a result gets no line (it stays missing)" \
+	[ -z "$(printf 'ok 1 selftests: x86: other_64\n' | kfr pv /dev/stdin "$W/kfail")" ]
+printf '%s\n' 'pv breakpoints:breakpoint_test /failed subtests?: Test icebp$/ QEMU TCG has no ICEBP' >"$W/kfsig"
+x=$(printf 'not ok 0 selftests: breakpoints: breakpoint_test # exit=0 with 1 failed subtest: Test icebp\n' | kfr pv /dev/stdin "$W/kfsig")
+expect_match "known failure with a signature: a failure that matches it is an XFAIL, the reason without it" \
+	'^ok 0 selftests: breakpoints: breakpoint_test # XFAIL \(kfsig\): QEMU TCG has no ICEBP$' "$x"
+x=$(printf 'not ok 0 selftests: breakpoints: breakpoint_test # exit=0 with 2 failed subtests: Test icebp; Test x\n' | kfr pv /dev/stdin "$W/kfsig")
+expect "known failure with a signature: another failure stays a failure" [ -z "$x" ]
+err=$(kfr pv "$W/kf.log" "$W/nosuch" 2>&1)
+expect_match "known failure: a missing file is named" 'KNOWN_FAILURES: no such file: .*/nosuch' "$err"
 # kselftest_fragment: =m becomes =y, CONFIG_TEST_*=m goes, one line per
 # symbol (the last suite's value).
 mkdir -p "$W/kf/tools/testing/selftests/a" "$W/kf/tools/testing/selftests/b"

@@ -48,6 +48,25 @@ expect "an expected failure: exit 0" [ $rc -eq 0 ]
 expect_match "an expected failure: its line and reason" '^pv: XFAIL +x86:ldt_gdt_32 +# XFAIL \(xen-bugs.txt\): Xen bug$' "$out"
 expect_match "an expected failure: counted apart" '^pv: 1 passed, 0 failed, 0 skipped, 1 xfail$' "$out"
 
+# A known failure that passed (XPASS) is counted apart too, and does not
+# fail the run; another failure still does.
+printf '%s\n' 'ok 1 selftests: timers: posix_timers' 'ok 0 selftests: timers: posix_timers # XPASS (known-failures.txt): passed, the entry can go: x' \
+	'not ok 2 selftests: x86: mov_ss_trap_64 # exit=139' 'ok 0 selftests: x86: mov_ss_trap_64 # XFAIL (known-failures.txt): y' >"$W/log5"
+printf 'timers:posix_timers\nx86:mov_ss_trap_64\n' >"$W/expected5"
+out=$("$TOP/scripts/report.sh" "$W/log5" "$W/expected5" pv: 2>&1); rc=$?
+expect "xfail and xpass: exit 0" [ $rc -eq 0 ]
+expect_match "xpass: its line says the entry can go" '^pv: XPASS +timers:posix_timers +# XPASS \(known-failures.txt\): passed, the entry can go: x$' "$out"
+expect_match "xfail and xpass: counted apart" '^pv: 0 passed, 0 failed, 0 skipped, 1 xfail, 1 xpass$' "$out"
+printf 'not ok 3 selftests: x86: other_64 # exit=1\n' >>"$W/log5"
+printf 'x86:other_64\n' >>"$W/expected5"
+out=$("$TOP/scripts/report.sh" "$W/log5" "$W/expected5" pv: 2>&1); rc=$?
+expect "xpass beside a failure: exit 1" [ $rc -eq 1 ]
+
+# The subtests line: the counts of the tests that have subtests.
+printf 'x86:a\tok\t5\t0\t2\t\tb; c\nx86:d\tnot ok\t1\t1\t0\te\t\n' >"$W/sub.tsv"
+out=$(SUBTESTS=$W/sub.tsv "$TOP/scripts/report.sh" "$W/log4" "$W/expected4" pv: 2>&1)
+expect_match "subtests: one line before the summary" '^pv: subtests: 6 passed, 1 failed, 2 skipped in 2 tests$' "$(tail -n 2 <<<"$out" | head -n 1)"
+
 : >"$W/empty"
 : >"$W/expected3"
 out=$("$TOP/scripts/report.sh" "$W/empty" "$W/expected3" pv: 2>&1); rc=$?

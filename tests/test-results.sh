@@ -52,6 +52,16 @@ sed -i -e 's/^native: FAIL    xen:xen_time  # exit=1$/native: XFAIL   xen:xen_ti
 expect_match "results.json: an expected failure" '"name": "xen:xen_time", "status": "xfail", "reason": "XFAIL \(xen-bugs.txt\): a Xen bug"' "$(cat "$j")"
 expect_match "results.json: counted apart" '"xfail": 1,' "$(cat "$j")"
 expect_match "junit.xml: an expected failure is skipped, with its reason" 'name="xen:xen_time" time="3"><skipped message="XFAIL \(xen-bugs.txt\): a Xen bug"/>' "$(cat "$R/junit.xml")"
+# A known failure that passed: its own status and count, a pass in junit.
+cp "$R/summary.txt" "$W/summary.keep"
+sed -i -e 's/^native: PASS    xen:xen_mmu$/native: XPASS   xen:xen_mmu  # XPASS (known-failures.txt): passed, the entry can go: x/' \
+	-e 's/^native: 85 passed, 0 failed, 24 skipped, 1 xfail$/native: 84 passed, 0 failed, 24 skipped, 1 xfail, 1 xpass/' "$R/summary.txt"
+"$TOP/scripts/cell-results.sh" "$R" native
+expect_match "results.json: an unexpected pass" '"name": "xen:xen_mmu", "status": "xpass", "reason": "XPASS' "$(cat "$j")"
+expect_match "results.json: counted apart" '"xpass": 1,' "$(cat "$j")"
+expect_match "junit.xml: an unexpected pass is a pass" 'name="xen:xen_mmu"( time="[0-9]+")?></testcase>' "$(cat "$R/junit.xml")"
+cp "$W/summary.keep" "$R/summary.txt"
+"$TOP/scripts/cell-results.sh" "$R" native
 
 out=$(OUT=$W "$TOP/scripts/results-page.sh" "$W/run" "$W/results.md" 2>&1); rc=$?
 expect "results-page.sh: renders a run" [ $rc -eq 0 ]
