@@ -30,6 +30,7 @@ SHELL := /bin/bash
 #? KSELFTEST_TIMEOUT  each test's limit, s on the reference machine (300)
 #? SPEED_PCT      the host's speed in % of the reference machine; time limits scale by it (measured)
 #? SPEED_LIMITS   tests not run on a host slower than their limit, with reasons (speed-limits.txt)
+#? EXPECTED_SKIPS the subtest skips each cell expects; any other fails its test (expected-skips.txt; empty: none)
 #? XEN_BUGS       tests whose failure with a known Xen bug's console signature is an XFAIL (xen-bugs.txt)
 #? XEN_HYPERVISOR a Xen ELF to boot instead of Debian's (a Xen build with a fix)
 #? DOMU_CMDLINE_EXTRA  appended to the guest kernel's command line
@@ -54,7 +55,7 @@ RUN_DIR ?= $(OUT)/runs/$(RUN_ID)
 NOT_RUN ?= $(CURDIR)/slow-tests.txt
 export OUT CACHE RUN_DIR KSRC NOT_RUN
 # Exported only when given (given empty, they mean "none").
-$(foreach v,SUITES TESTS PROFILE LIFECYCLE_OPS KNOWN_FAILURES,$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
+$(foreach v,SUITES TESTS PROFILE LIFECYCLE_OPS KNOWN_FAILURES EXPECTED_SKIPS,$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
 S := $(CURDIR)/scripts
 

@@ -567,6 +567,36 @@ subtest_results() {
 		$2 == "ok" && $5 > 0 { printf "ok 0 selftests: %s # subtests: %d passed, %d skipped: %s\n", u, $3, $5, $7 }'
 }
 
+# Subtest skips a cell expects, from a file of lines "CELLS SUITE:TEST
+# /REGEX/ REASON" (expected-skips.txt; CELLS may be "*", every cell): a
+# passed test (subtest_counts' lines on stdin) whose skipped subtest
+# ("name: why", as subtest_counts gives it) matches no REGEX of its CELL
+# fails: "not ok 0 selftests: SUITE: TEST # N unexpected subtest skips
+# (FILE): ...". Prints nothing when every skip is expected.
+unexpected_skips() { # CELL FILE
+	[ -f "$2" ] || die "EXPECTED_SKIPS: no such file: $2"
+	awk -F '\t' -v c="$1" -v f="${2##*/}" '
+		FILENAME == ARGV[1] {
+			if ($0 ~ /^[[:space:]]*(#|$)/) next
+			split($0, a, " "); rest = substr($0, length(a[1]) + length(a[2]) + 3)
+			if (!match(rest, /^\/.*\/ /)) { printf "%s:%d: want CELLS SUITE:TEST /REGEX/ REASON\n", FILENAME, FNR > "/dev/stderr"; bad = 1; exit 1 }
+			if (a[1] != "*" && !index("," a[1] ",", "," c ",")) next
+			n[a[2]]++; re[a[2], n[a[2]]] = substr(rest, 2, RLENGTH - 3)
+			next
+		}
+		$2 == "ok" && $5 > 0 {
+			m = split($7, sk, "; "); out = ""; k = 0
+			for (i = 1; i <= m; i++) {
+				hit = 0
+				for (j = 1; j <= n[$1]; j++) if (sk[i] ~ re[$1, j]) { hit = 1; break }
+				if (!hit) { k++; out = out (out == "" ? "" : "; ") sk[i] }
+			}
+			u = $1; sub(/:/, ": ", u)
+			if (k) printf "not ok 0 selftests: %s # %d unexpected subtest skip%s (%s): %s\n", u, k, (k > 1 ? "s" : ""), f, out
+		}
+		END { if (bad) exit 1 }' "$2" -
+}
+
 # Known failures (known-failures.txt: lines "CELLS SUITE:TEST REASON") are
 # run, and their results turned into expected ones: for each entry of
 # CELL, the last result of SUITE:TEST in RESULTS-LOG decides. A failure

@@ -117,9 +117,16 @@ fi
 [ ! -s "$xfails" ] || warn "expected failures (a known bug outside Linux): $(sed 's/^ok 0 selftests: //; s/ # XFAIL.*//' "$xfails" | xargs)"
 # Subtests: a test that exits 0 after failed subtests fails; a passed one
 # says how many and which subtests it skipped (subtests.tsv: the counts).
+# A skipped subtest that EXPECTED_SKIPS (default expected-skips.txt) does
+# not expect for this cell fails its test; EXPECTED_SKIPS= (empty): none.
 subtests=$CELL_DIR/subtests.log
 subtest_counts "$CELL_DIR/guest.log" >"$CELL_DIR/subtests.tsv"
 subtest_results <"$CELL_DIR/subtests.tsv" >"$subtests"
+es=${EXPECTED_SKIPS-$TOP/expected-skips.txt}
+if [ -n "$es" ]; then
+	unexpected_skips "$CELL" "$es" <"$CELL_DIR/subtests.tsv" >>"$subtests" ||
+		die "EXPECTED_SKIPS: $es has a bad line (above)"
+fi
 # Known failures (KNOWN_FAILURES, default known-failures.txt) were run:
 # a failure is expected (XFAIL), a pass (XPASS) says the entry can go.
 # KNOWN_FAILURES= (empty): none.

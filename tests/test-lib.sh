@@ -112,6 +112,18 @@ expect_match "subtests: exit 0 after failed subtests is a failure" \
 	'^not ok 0 selftests: breakpoints: breakpoint_test # exit=0 with 2 failed subtests: Test icebp; Test int 3 trap$' "$sr"
 expect_match "subtests: a pass says what it skipped" '^ok 0 selftests: timers: nanosleep # subtests: 1 passed, 2 skipped: CLOCK_TAI; boot: no RTC$' "$sr"
 expect_match "subtests: a failed test keeps its reason and names its failed subtests" '^not ok 0 selftests: x86: a_64 # exit=1; 1 failed subtest: b$' "$sr"
+# Expected subtest skips: a passed test's skip that no line of its cell
+# (or *) expects fails it; a bad line is named.
+us() { bash -c '. "$1/scripts/lib.sh" && unexpected_skips "$2" "$3"' _ "$TOP" "$@"; }
+printf '%s\n' '# c' '* timers:nanosleep /^CLOCK_TAI$/ no TAI' 'pv timers:nanosleep /^boot: / no RTC' >"$W/skips"
+expect "expected skips: all expected, nothing printed" [ -z "$(us pv "$W/skips" <<<"$sc")" ]
+x=$(us native "$W/skips" <<<"$sc")
+expect_match "expected skips: one not expected in this cell fails the test, named" \
+	'^not ok 0 selftests: timers: nanosleep # 1 unexpected subtest skip \(skips\): boot: no RTC$' "$x"
+expect "expected skips: a failed test is left alone" not grep -q 'a_64\|breakpoint' <<<"$x"
+printf 'pv timers:nanosleep no slashes\n' >"$W/badskips"
+err=$(us pv "$W/badskips" <<<"$sc" 2>&1)
+expect_match "expected skips: a bad line is named" 'badskips:1: want CELLS SUITE:TEST /REGEX/ REASON' "$err"
 # Known failures are run: a failure is an XFAIL, a pass an XPASS, a skip
 # or no result nothing; only the cell's entries count.
 kfr() { bash -c '. "$1/scripts/lib.sh" && known_failure_results "$2" "$3" "$4"' _ "$TOP" "$@"; }
