@@ -41,6 +41,16 @@ fi
 	echo
 	"$TOP/scripts/matrix.sh" "$run" "${cells[@]}" 2>/dev/null || true
 	echo
+	if [ -f "$run/ci-times.txt" ]; then
+		echo "## make test, part by part"
+		echo
+		echo "What CI ran in this run, in order (scripts/ci-parts.sh, \`ci-times.txt\`):"
+		echo
+		echo "| part | seconds | result |"
+		echo "|---|---:|---|"
+		awk '{ printf "| %s | %d | %s |\n", $1, $2, $3; s += $2 } END { printf "| **all** | **%d** | |\n", s }' "$run/ci-times.txt"
+		echo
+	fi
 	echo "## Boot stages (seconds)"
 	echo
 	stages=$(cat "$run"/*/stages.log 2>/dev/null | awk '/^stage / && !seen[$2]++ { printf "%s ", $2 }')

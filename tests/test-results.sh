@@ -63,7 +63,10 @@ expect_match "junit.xml: an unexpected pass is a pass" 'name="xen:xen_mmu"( time
 cp "$W/summary.keep" "$R/summary.txt"
 "$TOP/scripts/cell-results.sh" "$R" native
 
+printf 'selftest 31 ok\nkernel 497 ok\ncells 615 ok\n' >"$W/run/ci-times.txt"
 out=$(OUT=$W "$TOP/scripts/results-page.sh" "$W/run" "$W/results.md" 2>&1); rc=$?
+expect_match "results page: make test part by part, from ci-times.txt" '^\| kernel \| 497 \| ok \|$' "$(cat "$W/results.md")"
+expect_match "results page: ... and their sum" '^\| \*\*all\*\* \| \*\*1143\*\* \| \|$' "$(cat "$W/results.md")"
 expect "results-page.sh: renders a run" [ $rc -eq 0 ]
 expect_match "results page: stamped with the run and the speed" 'host speed 123% of the reference' "$(cat "$W/results.md")"
 expect_match "results page: the cells table" '^\| native \| lts \| x86_64 \| native \| 85 \| 0 \| 24 \| 1 \|' "$(cat "$W/results.md")"
@@ -71,4 +74,9 @@ expect_match "results page: the stage times" '^\| native \| 7 \| 184 \| 1 \|$' "
 out=$(OUT=$W/empty "$TOP/scripts/results-page.sh" 2>&1); rc=$?
 expect "results-page.sh: no run is an error" [ $rc -ne 0 ]
 expect_match "... that says what to run" 'no run with a cell summary' "$out"
+err=$(RUN_DIR=$W/ci "$TOP/scripts/ci-parts.sh" nosuch 2>&1); rc=$?
+expect "ci-parts.sh: an unknown part is refused" [ $rc -ne 0 ]
+expect_match "ci-parts.sh: ... naming it and the parts there are" "unknown part 'nosuch' \(selftest fresh-check-ci" "$err"
+err=$(env -u RUN_DIR "$TOP/scripts/ci-parts.sh" selftest 2>&1); rc=$?
+expect_match "ci-parts.sh: needs RUN_DIR" 'RUN_DIR is not set' "$err"
 finish
