@@ -473,6 +473,19 @@ unexpected_kernel_errors() { # CELL GUEST-LOG ALLOWED-FILE
 	rm -f "$re"
 }
 
+# An awk function for the kselftest runner's result lines, "ok N
+# selftests: SUITE: TEST # DIRECTIVE" (or "not ok ..."): ksft_result(LINE)
+# sets rname ("SUITE:TEST"), rfailed (1 for "not ok") and rdir (what follows
+# " # ", or ""). Prepended to the awk programs below that read them.
+KSFT_RESULT_AWK='
+	function ksft_result(l) {
+		rfailed = (l ~ /^not ok /)
+		sub(/^(not )?ok [0-9]+ selftests: /, "", l)
+		rdir = (index(l, " # ") ? substr(l, index(l, " # ") + 3) : "")
+		sub(/ # .*/, "", l); sub(/: /, ":", l); sub(/[ \t]+$/, "", l)
+		rname = l
+	}'
+
 # Failures that are a known bug outside Linux, from a file of lines
 # "CELLS :: SUITE:TEST :: REGEX :: REASON" (xen-bugs.txt): a failed TEST
 # whose part of GUEST-LOG (from "# selftests: SUITE: TEST" to its result
@@ -484,7 +497,7 @@ unexpected_kernel_errors() { # CELL GUEST-LOG ALLOWED-FILE
 known_bug_xfails() { # CELL GUEST-LOG BUGS-FILE CHECKED-LOG
 	[ -f "$3" ] || die "no such file: $3"
 	: >"$4"
-	awk -v c="$1" -v out="$4" -v f="${3##*/}" '
+	awk -v c="$1" -v out="$4" -v f="${3##*/}" "$KSFT_RESULT_AWK"'
 		FILENAME == ARGV[1] {
 			if ($0 ~ /^[[:space:]]*(#|$)/) next
 			n = split($0, a, / :: /)
@@ -501,12 +514,10 @@ known_bug_xfails() { # CELL GUEST-LOG BUGS-FILE CHECKED-LOG
 		cur != "" {
 			span[++nspan] = $0
 			if ($0 ~ re[cur]) hit = 1
-			r = $0
-			if (r ~ /^(not )?ok [0-9]+ selftests: /) {
-				failed = (r ~ /^not ok /)
-				sub(/^(not )?ok [0-9]+ selftests: /, "", r); sub(/ # .*/, "", r); sub(/: /, ":", r); sub(/[ \t]+$/, "", r)
-				if (r == cur) {
-					if (failed && hit) {
+			if ($0 ~ /^(not )?ok [0-9]+ selftests: /) {
+				ksft_result($0)
+				if (rname == cur) {
+					if (rfailed && hit) {
 						u = cur; sub(/:/, ": ", u)
 						print "ok 0 selftests: " u " # XFAIL (" f "): " why[cur]
 						print span[nspan] > out
@@ -529,7 +540,7 @@ known_bug_xfails() { # CELL GUEST-LOG BUGS-FILE CHECKED-LOG
 # not ok or skip, the test's own, DIRECTIVE what followed its " # ";
 # names joined by "; ").
 subtest_counts() { # GUEST-LOG
-	awk -F '\t' '
+	awk -F '\t' "$KSFT_RESULT_AWK"'
 		function clean(s) { sub(/^# (not )?ok [0-9]+ */, "", s); sub(/[ \t]+$/, "", s); return s }
 		{ sub(/\r$/, "") }
 		/^# selftests: [^ ]+: / { t = $0; sub(/^# selftests: /, "", t); sub(/: /, ":", t); sub(/[ \t]+$/, "", t)
@@ -547,12 +558,10 @@ subtest_counts() { # GUEST-LOG
 			next
 		}
 		/^(not )?ok [0-9]+ selftests: [^ ]+: / {
-			r = $0; res = (r ~ /^not ok /) ? "not ok" : "ok"
-			if (r ~ / # *SKIP/) res = "skip"
-			d = (index(r, " # ") ? substr(r, index(r, " # ") + 3) : "")
-			sub(/^(not )?ok [0-9]+ selftests: /, "", r); sub(/ # .*/, "", r); sub(/: /, ":", r); sub(/[ \t]+$/, "", r)
-			if (r == cur && p + f + k > 0) printf "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", cur, res, p, f, k, fn, kn, d
-			if (r == cur) cur = ""
+			ksft_result($0); res = rfailed ? "not ok" : "ok"
+			if ($0 ~ / # *SKIP/) res = "skip"
+			if (rname == cur && p + f + k > 0) printf "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", cur, res, p, f, k, fn, kn, rdir
+			if (rname == cur) cur = ""
 		}' "$1"
 }
 # Result lines from subtest_counts' output (stdin): a test that exited 0
@@ -609,7 +618,7 @@ unexpected_skips() { # CELL FILE
 # the ERE is expected; any other stays a failure.
 known_failure_results() { # CELL RESULTS-LOG KNOWN-FAILURES-FILE
 	[ -f "$3" ] || die "KNOWN_FAILURES: no such file: $3"
-	awk -v c="$1" -v f="${3##*/}" '
+	awk -v c="$1" -v f="${3##*/}" "$KSFT_RESULT_AWK"'
 		FILENAME == ARGV[1] {
 			if ($0 ~ /^[[:space:]]*(#|$)/ || !index("," $1 ",", "," c ",")) next
 			t = $2; $1 = $2 = ""; sub(/^ +/, ""); why[t] = $0; sig[t] = ""
@@ -618,13 +627,10 @@ known_failure_results() { # CELL RESULTS-LOG KNOWN-FAILURES-FILE
 		}
 		{ sub(/\r$/, "") }
 		/^(not )?ok [0-9]+ selftests: [^ ]+: / {
-			r = $0; failed = (r ~ /^not ok /)
-			sub(/^(not )?ok [0-9]+ selftests: /, "", r)
-			d = (index(r, " # ") ? substr(r, index(r, " # ") + 3) : "")
-			sub(/ # .*/, "", r); sub(/: /, ":", r); sub(/[ \t]+$/, "", r)
+			ksft_result($0); r = rname
 			if (!(r in why)) next
-			if (failed) res[r] = (sig[r] == "" || d ~ sig[r]) ? "XFAIL" : ""
-			else if (d ~ /^(SKIP|XFAIL)/) res[r] = ""
+			if (rfailed) res[r] = (sig[r] == "" || rdir ~ sig[r]) ? "XFAIL" : ""
+			else if (rdir ~ /^(SKIP|XFAIL)/) res[r] = ""
 			else res[r] = "XPASS"
 		}
 		END {
