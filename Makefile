@@ -38,6 +38,8 @@ SHELL := /bin/bash
 #? PATCH          the series entry `make without` leaves out
 #? FRESH_TARGETS  what `make fresh-check` runs in the clean root (images quick)
 #? FRESH_CPUS     CPUs' worth of time the clean root gets in all, to stand in for a slow machine (e.g. 0.59; default unlimited)
+#? XEN_FUZZ_SECONDS XEN_FUZZ_SEED  xen:xen_fuzz's time (the profile's fuzz-seconds:, else 30 s) and seed (printed by each run)
+#? FUZZ_CELL FUZZ_SECONDS  the cell and time of `make fuzz` (pv-debug, 600)
 #? BENCH BENCH_CELLS BENCH_REPS  what `make bench` runs (every benchmark; native-upstream native pv-upstream pv; 7)
 
 OUT ?= $(CURDIR)/out
@@ -61,7 +63,7 @@ S := $(CURDIR)/scripts
 
 .PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check \
 	run-dir clean distclean help check-patches check-patches-full fresh-check fresh-check-ci format-patches prove-fixes mail mail-verify \
-	mainline quick unpatched lifecycle matrix bench results
+	mainline quick unpatched lifecycle matrix bench results fuzz
 
 all: main
 
@@ -93,6 +95,12 @@ lifecycle:
 ## The whole suites on the PV domU, slow tests included.
 full:
 	@$(MAKE) --no-print-directory boot-pv PROFILE=full NOT_RUN=
+
+## xen:xen_fuzz alone for FUZZ_SECONDS (600) on FUZZ_CELL (pv-debug); XEN_FUZZ_SEED=N repeats a run.
+fuzz:
+	@secs=$${XEN_FUZZ_SECONDS:-$${FUZZ_SECONDS:-600}}; \
+	$(MAKE) --no-print-directory boot-$${FUZZ_CELL:-pv-debug} PROFILE=fuzz LIFECYCLE_OPS= \
+		XEN_FUZZ_SECONDS=$$secs KSELFTEST_TIMEOUT=$$((secs + 300))
 
 ## A panicking domU (the run must fail, naming the stage), every cell in CELLS, one summary each; native and PV side by side; the table of the cells.
 matrix: run-dir

@@ -8,7 +8,8 @@
 # order; empty: none), KSELFTEST_TIMEOUT (per-test timeout, s),
 # POWEROFF_CMD (how the guest powers off), BENCH ("benchmark ..." for
 # pvbench to run, make bench), BENCH_BIN (pvbench), BENCH_REPS,
-# BENCH_TRACE (1: count hypercalls with dom0's xentrace).
+# BENCH_TRACE (1: count hypercalls with dom0's xentrace),
+# XEN_FUZZ_SECONDS and XEN_FUZZ_SEED (xen:xen_fuzz's; empty: its own).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 3 ] || die "usage: scripts/mk-rundisk.sh DOMU_IMG_DIR KSELFTEST_DIR IMAGE"
@@ -35,6 +36,8 @@ fi
 	printf 'BENCH=%q\n' "${BENCH:-}"
 	printf 'BENCH_REPS=%q\n' "${BENCH_REPS:-}"
 	printf 'BENCH_TRACE=%q\n' "${BENCH_TRACE:-}"
+	printf 'XEN_FUZZ_SECONDS=%q\n' "${XEN_FUZZ_SECONDS:-}"
+	printf 'XEN_FUZZ_SEED=%q\n' "${XEN_FUZZ_SEED:-}"
 } >"$stage/etc/pvci/run.conf"
 rm -f "$IMG"
 mkfs.ext4 -q -F -L pvci-root -d "$stage" "$IMG" "${DOMU_DISK_SIZE:-2G}" >&2 ||

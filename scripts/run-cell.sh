@@ -14,6 +14,8 @@
 #   SUITES, TESTS  the kselftest suites / single suite:test entries to run
 #                  (set, even empty, they replace the profile's)
 #   LIFECYCLE_OPS  the lifecycle operations (cells with lifecycle=yes)
+#   XEN_FUZZ_SECONDS, XEN_FUZZ_SEED  xen:xen_fuzz's time (the profile's
+#                  fuzz-seconds:, else the program's 30 s) and seed
 #   RUN_DIR        the run's directory; the cell's is RUN_DIR/CELL, or
 #                  CELL_DIR when given
 #   KSRC, SERIES, OUT, KSELFTEST_DIR (kselftests built elsewhere, for
@@ -40,7 +42,11 @@ fi
 # (save-restore runs some of its tests after the last restore).
 test_suites=$(printf '%s\n' $TESTS | cut -d: -f1)
 BUILD_SUITES=$(printf '%s\n' xen $SUITES $test_suites | sort -u | xargs)
-export SUITES TESTS LIFECYCLE_OPS CELL
+# xen:xen_fuzz's time and seed: the profile's "fuzz-seconds:" unless set.
+[ -n "${XEN_FUZZ_SECONDS+x}" ] || XEN_FUZZ_SECONDS=$(profile_get "$PROFILE" fuzz-seconds)
+[[ ${XEN_FUZZ_SECONDS:-0} =~ ^[0-9]+$ ]] || die "XEN_FUZZ_SECONDS=$XEN_FUZZ_SECONDS: a whole number of seconds"
+[[ ${XEN_FUZZ_SEED:-0} =~ ^[0-9]+$ ]] || die "XEN_FUZZ_SEED=$XEN_FUZZ_SEED: a whole number (the seed a run printed)"
+export SUITES TESTS LIFECYCLE_OPS CELL XEN_FUZZ_SECONDS XEN_FUZZ_SEED
 O=$(build_dir "$CELL_FLAVOUR")
 KSELFTEST_DIR=${KSELFTEST_DIR:-$O/kselftest_install}
 RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}

@@ -30,6 +30,9 @@ expect_match "profile quick: tests only" '^$' "$(lib 'profile_get quick suites')
 out=$(lib 'profile_get nosuch suites'); rc=$?
 expect "an unknown profile is refused, naming the profiles" [ $rc -ne 0 ]
 expect_match "... naming the profiles" 'no test profile cells/profiles/nosuch \(profiles: debug default' "$out"
+expect_match "profile debug: the fuzzer runs 120 s" '^120$' "$(lib 'profile_get debug fuzz-seconds')"
+expect_match "profile default: the fuzzer's own time" '^$' "$(lib 'profile_get default fuzz-seconds')"
+expect_match "profile fuzz: xen_fuzz alone" '^xen:xen_fuzz$' "$(lib 'profile_get fuzz tests')"
 expect_match "lifecycle-ops: shutdown comes last" ' shutdown$' "$(lib default_lifecycle_ops)"
 
 # A table with bad rows.
