@@ -195,11 +195,14 @@ for r in "${rows[@]}"; do
 	after=$(ls -d "$wd"/runs/*/ 2>/dev/null | tail -n 1 || true)
 	[ -n "$after" ] && [ "$after" != "$before" ] || after=
 	ok=1
+	# Later patches that could not apply without this one went too.
+	also=$(xargs -r -n 1 basename <"$wd/also-left-out" 2>/dev/null | sed 's/-.*//' | xargs)
+	[ -z "$also" ] || also=" (also without $(cut -d/ -f1 <<<"$p")/$also, which needs it)"
 	for t in $(proof_judged "$tests"); do
 		wo=$([ -n "$after" ] && status_of "$t" "${after%/}/$cell/results.json" || echo "no run")
 		wi=$(status_of "$t" "${with_json[$cell]}")
 		if [ "$wo" != pass ] && [ "$wi" = pass ]; then v=proven; else v="NOT proven"; ok=0; fi
-		printf '| %s | %s | %s | %s | %s | %s: %s | %s |\n' "$p" "$cell" "$t" "$wo" "$wi" "$v" "$reason" "$stamp" >>"$table.rows"
+		printf '| %s | %s | %s | %s | %s | %s: %s | %s |\n' "$p" "$cell" "$t" "$wo$also" "$wi" "$v" "$reason" "$stamp" >>"$table.rows"
 	done
 	if [ $ok = 1 ]; then proven=$((proven + 1)); else notproven=$((notproven + 1)); fi
 done
