@@ -28,6 +28,7 @@ SHELL := /bin/bash
 #? KNOWN_FAILURES tests run and expected to fail: a failure is an XFAIL, a pass an XPASS (known-failures.txt; empty: none)
 #? LIFECYCLE_OPS  the lifecycle operations of cells with lifecycle=yes (cells/lifecycle-ops)
 #? KSELFTEST_TIMEOUT  each test's limit, s on the reference machine (300)
+#? STALL_TIMEOUT  the tests stage fails after this long without a test or lifecycle step ending, s (KSELFTEST_TIMEOUT + 180, scaled)
 #? SPEED_PCT      the host's speed in % of the reference machine; time limits scale by it (measured)
 #? SPEED_LIMITS   tests not run on a host slower than their limit, with reasons (speed-limits.txt)
 #? EXPECTED_SKIPS the subtest skips each cell expects; any other fails its test (expected-skips.txt; empty: none)

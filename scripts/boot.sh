@@ -10,6 +10,9 @@
 # Environment: CELL_DIR (logs), GUEST_TYPE (pv|pvh|native, default pv), DOMU_NAME,
 # DOMU_CMDLINE_EXTRA (appended to the domU kernel command line),
 # DOMU_MEMORY (MiB), DOMU_VCPUS, TESTS_TIMEOUT (s, the tests stage),
+# STALL_TIMEOUT (s: the tests stage fails when no test and no lifecycle
+# step has ended for that long; default each test's own limit,
+# KSELFTEST_TIMEOUT, already scaled, + 180 s scaled),
 # SPEED_PCT (every stage's limit, in seconds on the reference machine, is
 # scaled by it: lib.sh, speed_pct; measured here when not given),
 # BENCH_TRACE=1 (make bench: dom0 gets one vCPU pinned to CPU 0, the domU
@@ -164,6 +167,26 @@ fail() { # STAGE WHY LOG (t0: when the stage began)
 	exit 1
 }
 
+# The tests stage's progress: a test ended (the guest prints its time), a
+# lifecycle step of the guest or of dom0. Each is shown on stderr; when
+# none comes for STALL_TIMEOUT the guest is stuck (a test in an
+# uninterruptible sleep that its time limit cannot kill, a hung kernel):
+# fail then rather than at the end of the whole stage's limit.
+progress_re='^(\[domU\] )?PVCI-DOMU: (stage tests-start|time |lc-request |lc-seen )|^PVCI: lc-dom0 '
+n_tests=$(wc -w <<<"${KSELFTEST_TESTS:-}")
+progress() { # LINE: one line on stderr for a test ended or a lifecycle step
+	local l=${1#\[domU\] }
+	case $l in
+	"PVCI-DOMU: time "*)
+		n_done=$((n_done + 1))
+		l=${l#PVCI-DOMU: time }
+		printf '  test %d/%d: %s (%s s)\n' "$n_done" "$n_tests" "${l% * s}" "$(awk '{ print $(NF - 1) }' <<<"$l")" >&2
+		;;
+	"PVCI-DOMU: lc-"* | "PVCI: lc-dom0 "*) printf '  lifecycle: %s\n' "${l#*: lc-}" >&2 ;;
+	esac
+}
+n_done=0
+
 # The console is followed as QEMU writes it: one reader (tail -F) passes
 # on, as they come, the lines that end a stage or are fatal; they are
 # kept in marks, which the stages below look up (a later stage's line may
@@ -171,7 +194,7 @@ fail() { # STAGE WHY LOG (t0: when the stage began)
 # only when QEMU has exited, in case the reader missed its last lines.
 marks=$work/marks
 : >"$marks"
-all_re=$fatal
+all_re="$fatal|$progress_re"
 for s in "${stages[@]}"; do
 	IFS=';' read -r _ re _ _ <<<"$s"
 	all_re="$all_re|$re"
@@ -187,17 +210,23 @@ check_fatal() { # STAGE FILE
 	fail "$1" "fatal: $what" "$logname"
 }
 
+stall=${STALL_TIMEOUT:-$((${KSELFTEST_TIMEOUT:-$(scaled 300)} + $(scaled 180)))}
+[[ $stall =~ ^[1-9][0-9]*$ ]] || die "STALL_TIMEOUT=$stall: give a whole number of seconds"
 t_run=$(now)
 : >"$CELL_DIR/stages.log"
 for s in "${stages[@]}"; do
 	IFS=';' read -r name re limit logname <<<"$s"
 	limit=$(scaled "$limit")
-	t0=$(now)
+	t0=$(now) t_prog=$(now) last="the stage's start"
 	while :; do
 		check_fatal "$name" "$marks"
 		grep -aEq "$re" "$marks" && break
 		if IFS= read -r -t 1 line <&3; then
 			printf '%s\n' "$line" >>"$marks"
+			if [[ $line =~ $progress_re ]]; then
+				progress "$line"
+				t_prog=$(now) last=${line#\[domU\] }
+			fi
 			continue
 		elif [ $? -le 128 ]; then
 			# The reader ended: QEMU exited. What did the console end with?
@@ -208,6 +237,8 @@ for s in "${stages[@]}"; do
 			fail "$name" "QEMU exited (see $CELL_DIR/qemu.log)" "$logname"
 		fi
 		[ $(($(now) - t0)) -lt "$limit" ] || fail "$name" "timed out after ${limit} s" "$logname"
+		[ "$name" != tests ] || [ $(($(now) - t_prog)) -lt "$stall" ] ||
+			fail "$name" "stalled: nothing ended for ${stall} s (STALL_TIMEOUT) since \"$last\"; a test its own limit could not stop, or a hung guest" "$logname"
 	done
 	printf 'stage %-15s %4d s\n' "$name" $(($(now) - t0)) | tee -a "$CELL_DIR/stages.log" >&2
 done
