@@ -383,7 +383,9 @@ profile_get() {
 # separated by commas; an entry in parentheses is a workload, run for a
 # harness check to watch but not judged): the kselftests to run, and the
 # entries whose result proves the patch.
-proof_kselftests() { tr ',' '\n' <<<"$1" | tr -d '()' | grep -v -e '^harness:' -e '^$' | xargs; }
+proof_kselftests() { tr ',' '\n' <<<"$1" | tr -d '()' | grep -v -e '^harness:' -e '^lifecycle:' -e '^$' | xargs; }
+# The lifecycle operations a row names ("lifecycle:OP" entries), in order.
+proof_lifecycle() { tr ',' '\n' <<<"$1" | tr -d '()' | sed -n 's/^lifecycle://p' | xargs; }
 proof_judged() { tr ',' '\n' <<<"$1" | grep -v -e '^(' -e '^$' | xargs; }
 
 # The lifecycle operations of a cell whose row says lifecycle=yes.

@@ -168,7 +168,7 @@ for cell in $PROVE_CELLS; do
 	t=$(printf '%s\n' "${rows[@]}" | awk -F'|' -v c="$cell" '$2 == c { print $3 }' | tr '\n' ',')
 	stage "prove-fixes: $cell with the whole series ($(proof_kselftests "$t" | wc -w) kselftests)"
 	d=$W/with
-	CELL_DIR=$d/$cell RUN_DIR=$d SUITES='' TESTS=$(proof_kselftests "$t") LIFECYCLE_OPS='' \
+	CELL_DIR=$d/$cell RUN_DIR=$d SUITES='' TESTS=$(proof_kselftests "$t") LIFECYCLE_OPS=$(proof_lifecycle "$t") \
 		"$TOP/scripts/run-cell.sh" "$cell" >&2 || true
 	with_json[$cell]=$d/$cell/results.json
 done
@@ -191,7 +191,7 @@ for r in "${rows[@]}"; do
 	stage "prove-fixes: $cell without $p"
 	wd=$OUT/without/$(basename "$p" .patch)
 	before=$(ls -d "$wd"/runs/*/ 2>/dev/null | tail -n 1 || true)
-	SUITES='' TESTS=$(proof_kselftests "$tests") LIFECYCLE_OPS='' "$TOP/scripts/without-patch.sh" "$p" "$cell" >&2 || true
+	SUITES='' TESTS=$(proof_kselftests "$tests") LIFECYCLE_OPS=$(proof_lifecycle "$tests") "$TOP/scripts/without-patch.sh" "$p" "$cell" >&2 || true
 	after=$(ls -d "$wd"/runs/*/ 2>/dev/null | tail -n 1 || true)
 	[ -n "$after" ] && [ "$after" != "$before" ] || after=
 	ok=1

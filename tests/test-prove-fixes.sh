@@ -72,6 +72,10 @@ expect_match "--update-doc without a file: usage" "usage: scripts/prove-fixes.sh
 pk() { bash -c '. "$1/scripts/lib.sh" && "$2" "$3"' _ "$TOP" "$@"; }
 expect "proof_kselftests: tests and workloads, no harness checks" \
 	[ "$(pk proof_kselftests 'harness:no-kernel-warn-bug-oops,(xen:xen_gntalloc),x86:iopl_32')" = "xen:xen_gntalloc x86:iopl_32" ]
+expect "proof_kselftests: no lifecycle operations" \
+	[ "$(pk proof_kselftests 'xen:xen_xenstore,lifecycle:save-restore')" = "xen:xen_xenstore" ]
+expect "proof_lifecycle: the lifecycle operations, in order" \
+	[ "$(pk proof_lifecycle 'xen:xen_xenstore,lifecycle:pause,(lifecycle:save-restore)')" = "pause save-restore" ]
 expect "proof_judged: tests and harness checks, no workloads" \
 	[ "$(pk proof_judged 'harness:no-kernel-warn-bug-oops,(xen:xen_gntalloc),x86:iopl_32')" = "harness:no-kernel-warn-bug-oops x86:iopl_32" ]
 expect "the shipped prove-fixes.txt: every row with a cell judges something" \
