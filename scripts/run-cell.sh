@@ -15,7 +15,8 @@
 #                  (set, even empty, they replace the profile's)
 #   LIFECYCLE_OPS  the lifecycle operations (cells with lifecycle=yes)
 #   XEN_FUZZ_SECONDS, XEN_FUZZ_SEED  xen:xen_fuzz's time (the profile's
-#                  fuzz-seconds:, else the program's 30 s) and seed
+#                  fuzz-seconds:, else the program's 30 s) and seed (the
+#                  profile's fuzz-seed:, else one the program draws)
 #   RUN_DIR        the run's directory; the cell's is RUN_DIR/CELL, or
 #                  CELL_DIR when given
 #   KSRC, SERIES, OUT, KSELFTEST_DIR (kselftests built elsewhere, for
@@ -42,8 +43,10 @@ fi
 # (save-restore runs some of its tests after the last restore).
 test_suites=$(printf '%s\n' $TESTS | cut -d: -f1)
 BUILD_SUITES=$(printf '%s\n' xen $SUITES $test_suites | sort -u | xargs)
-# xen:xen_fuzz's time and seed: the profile's "fuzz-seconds:" unless set.
+# xen:xen_fuzz's time and seed: the profile's "fuzz-seconds:" and
+# "fuzz-seed:" unless set (no seed: the program draws one per run).
 [ -n "${XEN_FUZZ_SECONDS+x}" ] || XEN_FUZZ_SECONDS=$(profile_get "$PROFILE" fuzz-seconds)
+[ -n "${XEN_FUZZ_SEED+x}" ] || XEN_FUZZ_SEED=$(profile_get "$PROFILE" fuzz-seed)
 [[ ${XEN_FUZZ_SECONDS:-0} =~ ^[0-9]+$ ]] || die "XEN_FUZZ_SECONDS=$XEN_FUZZ_SECONDS: a whole number of seconds"
 [[ ${XEN_FUZZ_SEED:-0} =~ ^[0-9]+$ ]] || die "XEN_FUZZ_SEED=$XEN_FUZZ_SEED: a whole number (the seed a run printed)"
 export SUITES TESTS LIFECYCLE_OPS CELL XEN_FUZZ_SECONDS XEN_FUZZ_SEED

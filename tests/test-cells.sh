@@ -32,6 +32,8 @@ expect "an unknown profile is refused, naming the profiles" [ $rc -ne 0 ]
 expect_match "... naming the profiles" 'no test profile cells/profiles/nosuch \(profiles: debug default' "$out"
 expect_match "profile debug: the fuzzer runs 120 s" '^120$' "$(lib 'profile_get debug fuzz-seconds')"
 expect_match "profile default: the fuzzer's own time" '^$' "$(lib 'profile_get default fuzz-seconds')"
+expect_match "profile default: the fuzzer from a fixed seed (CI)" '^[0-9]+$' "$(lib 'profile_get default fuzz-seed')"
+expect_match "profile debug: a seed drawn per run" '^$' "$(lib 'profile_get debug fuzz-seed')"
 expect_match "profile fuzz: xen_fuzz alone" '^xen:xen_fuzz$' "$(lib 'profile_get fuzz tests')"
 expect_match "lifecycle-ops: shutdown comes last" ' shutdown$' "$(lib default_lifecycle_ops)"
 
