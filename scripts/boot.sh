@@ -180,7 +180,8 @@ progress() { # LINE: one line on stderr for a test ended or a lifecycle step
 	"PVCI-DOMU: time "*)
 		n_done=$((n_done + 1))
 		l=${l#PVCI-DOMU: time }
-		printf '  test %d/%d: %s (%s s)\n' "$n_done" "$n_tests" "${l% * s}" "$(awk '{ print $(NF - 1) }' <<<"$l")" >&2
+		l=${l% s}
+		printf '  test %d/%d: %s (%s s)\n' "$n_done" "$n_tests" "${l% *}" "${l##* }" >&2
 		;;
 	"PVCI-DOMU: lc-"* | "PVCI: lc-dom0 "*) printf '  lifecycle: %s\n' "${l#*: lc-}" >&2 ;;
 	esac
