@@ -68,15 +68,18 @@ build_dir() { if [ "$KTREE" = mainline ]; then echo "$OUT/build/mainline/$1"; el
 # mainline/patches/ of each patch that differs there, then the patches for
 # mainline only (mainline/only.txt, "PATCH REASON" lines: fixes of code
 # the LTS tree does not have; their one copy is in mainline/patches/).
-# compose_mainline_series DIR writes it to DIR/series and DIR/patches
-# (links to the one source of each patch) and fails on an entry or a
-# version naming no patch of the series.
+# compose_mainline_series DIR [SERIES] writes it to DIR/series and
+# DIR/patches (links to the one source of each patch) and fails on an
+# entry or a version naming no patch of the series. SERIES (default the
+# series) is the list it is made from, e.g. the series less one patch
+# (scripts/without-patch.sh); the entries are checked against the series.
 MAINLINE_DIR=${MAINLINE_DIR:-$TOP/mainline}
 mainline_list() { [ ! -f "$MAINLINE_DIR/$1" ] || sed -e 's/#.*//' "$MAINLINE_DIR/$1" | awk 'NF { print $1 }'; }
 mainline_not_applied() { mainline_list not-applied.txt; }
 compose_mainline_series() {
-	local d=$1 p src all skip only
+	local d=$1 p src all skip only from
 	all=$(series_patches "$TOP/series")
+	from=$(series_patches "${2:-$TOP/series}")
 	skip=$(mainline_not_applied)
 	only=$(mainline_list only.txt)
 	for p in $skip; do
@@ -101,18 +104,19 @@ compose_mainline_series() {
 		mkdir -p "$d/patches/$(dirname "$p")"
 		ln -s "$src" "$d/patches/$p"
 		echo "$p" >>"$d/series"
-	done <<<"$all"
+	done <<<"$from"
 	for p in $only; do
 		mkdir -p "$d/patches/$(dirname "$p")"
 		ln -s "$MAINLINE_DIR/patches/$p" "$d/patches/$p"
 		echo "$p" >>"$d/series"
 	done
 }
-# Point SERIES and PATCHES at KTREE's series, unless they were given.
+# Point SERIES and PATCHES at KTREE's series, made from SERIES (the
+# series, or the series less a patch), unless PATCHES was given.
 use_ktree_series() {
 	[ "$KTREE" = mainline ] || return 0
-	[ "$SERIES" = "$TOP/series" ] && [ "$PATCHES" = "$TOP/patches" ] || return 0
-	compose_mainline_series "$OUT/series/mainline"
+	[ "$PATCHES" = "$TOP/patches" ] || return 0
+	compose_mainline_series "$OUT/series/mainline" "$SERIES"
 	SERIES=$OUT/series/mainline/series PATCHES=$OUT/series/mainline/patches
 }
 

@@ -13,8 +13,11 @@
 #
 # Writes $RUN_DIR/prove-fixes/prove-fixes.md, and docs/prove-fixes.md: all
 # of it for a run of every row, the rows it ran for a run of some. A row
-# is "proven" when each of its tests does not pass without the patch and
-# passes with it. Exit 1 when a row is not.
+# is "proven" when each of its tests fails without the patch (fail, or
+# missing: the run ended before the test reported, as when the bug froze
+# the guest) and passes with it; a run that wrote no results (the series
+# did not apply, the kernel did not build) proves nothing. Exit 1 when a
+# row is not proven.
 # Prints nothing on stdout.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -201,7 +204,10 @@ for r in "${rows[@]}"; do
 	for t in $(proof_judged "$tests"); do
 		wo=$([ -n "$after" ] && status_of "$t" "${after%/}/$cell/results.json" || echo "no run")
 		wi=$(status_of "$t" "${with_json[$cell]}")
-		if [ "$wo" != pass ] && [ "$wi" = pass ]; then v=proven; else v="NOT proven"; ok=0; fi
+		case $wo/$wi in
+		fail/pass | missing/pass) v=proven ;;
+		*) v="NOT proven"; ok=0 ;;
+		esac
 		printf '| %s | %s | %s | %s | %s | %s: %s | %s |\n' "$p" "$cell" "$t" "$wo$also" "$wi" "$v" "$reason" "$stamp" >>"$table.rows"
 	done
 	if [ $ok = 1 ]; then proven=$((proven + 1)); else notproven=$((notproven + 1)); fi

@@ -8,7 +8,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib-test.sh"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-compose() { bash -c '. "$1/scripts/lib.sh" && compose_mainline_series "$2"' _ "$TOP" "$@" 2>&1; }
+compose() { bash -c '. "$1/scripts/lib.sh" && compose_mainline_series "${@:2}"' _ "$TOP" "$@" 2>&1; }
 
 compose "$W/real" >/dev/null; rc=$?
 expect "the real mainline series composes" [ $rc -eq 0 ]
@@ -33,6 +33,20 @@ p=$(grep -m1 arch-x86-pv/0003 "$W/real/series")
 expect "a patch without one links to patches/" [ "$(readlink "$W/real/patches/$p")" = "$TOP/patches/$p" ]
 expect "no patch is both not applied and given a mainline version" \
 	not grep -qxF -f <(cd "$TOP/mainline/patches" && find . -name '*.patch' | sed 's|^\./||') <(sed 's/#.*//' "$TOP/mainline/not-applied.txt" | awk 'NF { print $1 }')
+
+# Made from the series less one patch (scripts/without-patch.sh): that
+# patch is gone, and the others keep their mainline versions.
+m=$(cd "$TOP/mainline/patches" && find . -name '*.patch' | sed 's|^\./||' | sort | head -n 1)
+bash -c '. "$1/scripts/lib.sh" && series_patches' _ "$TOP" | grep -vxF "$p" >"$W/less.series"
+compose "$W/less" "$W/less.series" >/dev/null; rc=$?
+expect "the series less a patch composes" [ $rc -eq 0 ]
+expect "the series less a patch: that patch is not in the mainline series" not grep -qxF "$p" "$W/less/series"
+expect "the series less a patch: one entry fewer than the whole" [ "$(wc -l <"$W/less/series")" -eq $(($(wc -l <"$W/real/series") - 1)) ]
+expect "the series less a patch: a mainline version is still used" [ "$(readlink "$W/less/patches/$m")" = "$TOP/mainline/patches/$m" ]
+bash -c '. "$1/scripts/lib.sh" && series_patches' _ "$TOP" | grep -vxF "$m" >"$W/less2.series"
+compose "$W/less2" "$W/less2.series" >/dev/null; rc=$?
+expect "the series less a patch that has a mainline version composes" [ $rc -eq 0 ]
+expect "... and that patch is left out" not grep -qxF "$m" "$W/less2/series"
 
 # Bad input.
 mkdir -p "$W/m1/patches" "$W/m2/patches/selftests" "$W/m3/patches/arch-x86-pv"
