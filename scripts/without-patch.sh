@@ -22,19 +22,20 @@ for c in "$@"; do cell_load "$c"; done
 name=$(basename "$P" .patch)
 W=$OUT/without/$name
 mkdir -p "$W"
-grep -vxF "$P" "$SERIES" >"$W/series"
+# (Not $W/series: $OUT/series/ holds the mainline series made from it.)
+grep -vxF "$P" "$SERIES" >"$W/series.txt"
 CCACHE_BASEDIR=$(dirname "$TOP/out")
 RUN_DIR=$W/runs/$(date +%Y%m%d-%H%M%S)
-export OUT=$W SERIES=$W/series CCACHE_BASEDIR RUN_DIR
+export OUT=$W SERIES=$W/series.txt CCACHE_BASEDIR RUN_DIR
 # A later patch that changes what PATCH changed does not apply without
 # it: it is left out too, and named (its own proof needs PATCH).
 : >"$W/also-left-out"
 tree=$("$TOP/scripts/fetch-tree.sh")
 while ! err=$(APPLY_LOG=$W/apply.log "$TOP/scripts/apply.sh" "$tree" 2>&1 >/dev/null); do
 	dep=$(sed -n 's/^error: patch \(.*\) does not apply to .*/\1/p' <<<"$err" | head -n 1)
-	[ -n "$dep" ] && grep -qxF "$dep" "$W/series" ||
+	[ -n "$dep" ] && grep -qxF "$dep" "$W/series.txt" ||
 		die "without $P: the series does not apply: $(head -n 3 <<<"$err")"
-	grep -vxF "$dep" "$W/series" >"$W/series.new" && mv "$W/series.new" "$W/series"
+	grep -vxF "$dep" "$W/series.txt" >"$W/series.new" && mv "$W/series.new" "$W/series.txt"
 	echo "$dep" >>"$W/also-left-out"
 	say "without $P: $dep left out too (it does not apply without $P)"
 done
