@@ -64,7 +64,7 @@ S := $(CURDIR)/scripts
 
 .PHONY: all main test selftest tree apply check-apply kernel kselftest full without images docs-check \
 	run-dir clean distclean help check-patches check-patches-full fresh-check fresh-check-ci format-patches prove-fixes mail mail-verify \
-	mainline quick unpatched lifecycle matrix bench results fuzz
+	mainline quick unpatched lifecycle matrix bench results fuzz soak
 
 all: main
 
@@ -92,6 +92,13 @@ quick:
 ## The lifecycle operations on the PV domU, no kselftests.
 lifecycle:
 	@$(MAKE) --no-print-directory boot-pv PROFILE=none
+
+## The lifecycle soak: cells/soak-ops SOAK_ROUNDS (10) times on SOAK_CELL (pv-debug), no kselftests.
+soak:
+	@r=$${SOAK_ROUNDS:-10}; case $$r in ''|*[!0-9]*|0) echo "error: SOAK_ROUNDS=$$r: give a whole number of rounds, 1 or more" >&2; exit 2 ;; esac; \
+	ops=$$(sed 's/#.*//' cells/soak-ops | xargs); [ -n "$$ops" ] || { echo "error: cells/soak-ops names no operation" >&2; exit 2; }; \
+	all=; i=0; while [ $$i -lt $$r ]; do all="$$all $$ops"; i=$$((i + 1)); done; \
+	$(MAKE) --no-print-directory boot-$${SOAK_CELL:-pv-debug} PROFILE=none LIFECYCLE_OPS="$${all# } shutdown" LC_SAVE_ROUNDS=1
 
 ## The whole suites on the PV domU, slow tests included.
 full:

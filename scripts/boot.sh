@@ -61,9 +61,10 @@ else
 # after dom0's own (files in a later archive replace earlier ones).
 cp "$KERNEL" "$work/pvci/bzImage"
 # xl save writes the domU to a disk of its own (dom0's second virtio disk),
-# not to dom0's memory; xl reboot needs the domain restarted on reboot.
+# not to dom0's memory, for each operation that saves it; xl reboot needs
+# the domain restarted on reboot.
 save_drive=() on_reboot=destroy
-case " ${LIFECYCLE_OPS:-} " in *" save-restore "*)
+case " ${LIFECYCLE_OPS:-} " in *" save-restore "* | *" save-checkpoint "* | *" restore-detach "*)
 	truncate -s $((DOMU_MEMORY + 512))M "$work/save.img"
 	save_drive=(-drive "file=$work/save.img,if=virtio,format=raw,cache=unsafe") ;;
 esac

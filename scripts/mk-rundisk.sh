@@ -33,6 +33,7 @@ fi
 	printf 'SPEED_PCT=%q\n' "${SPEED_PCT:-100}"
 	printf 'POWEROFF_CMD=%q\n' "${POWEROFF_CMD:-systemctl poweroff}"
 	printf 'LIFECYCLE_OPS=%q\n' "${LIFECYCLE_OPS:-}"
+	printf 'LC_SAVE_ROUNDS=%q\n' "${LC_SAVE_ROUNDS:-}"
 	printf 'BENCH=%q\n' "${BENCH:-}"
 	printf 'BENCH_REPS=%q\n' "${BENCH_REPS:-}"
 	printf 'BENCH_TRACE=%q\n' "${BENCH_TRACE:-}"

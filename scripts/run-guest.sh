@@ -194,7 +194,7 @@ case " ${LIFECYCLE_OPS:-} " in *" shutdown "*)
 		echo "not ok 0 selftests: lifecycle: shutdown # no 'reboot: Power down' on the guest console after it asked for xl shutdown" >>"$checks"
 	fi ;;
 esac
-for op in ${LIFECYCLE_OPS:-}; do
+for op in $(printf '%s\n' ${LIFECYCLE_OPS:-} | awk '!seen[$0]++'); do
 	echo "lifecycle:$op" >>"$expected"
 	d=$(grep -a "^PVCI: lc-dom0 $op" "$CELL_DIR/dom0.log" 2>/dev/null || true)
 	check "lifecycle-dom0-$op" "${d:-no lc-dom0 $op line in dom0.log}" dom0_all_ok "$d"

@@ -48,6 +48,15 @@ expect "an expected failure: exit 0" [ $rc -eq 0 ]
 expect_match "an expected failure: its line and reason" '^pv: XFAIL +x86:ldt_gdt_32 +# XFAIL \(xen-bugs.txt\): Xen bug$' "$out"
 expect_match "an expected failure: counted apart" '^pv: 1 passed, 0 failed, 0 skipped, 1 xfail$' "$out"
 
+# An operation reported once per round (make soak): a later pass does not
+# hide an earlier failure, which keeps its reason.
+printf '%s\n' 'ok 1 selftests: lifecycle: pause' 'not ok 2 selftests: lifecycle: pause # round 2: gap 0 s' \
+	'ok 3 selftests: lifecycle: pause' >"$W/log6"
+printf 'lifecycle:pause\n' >"$W/expected6"
+out=$("$TOP/scripts/report.sh" "$W/log6" "$W/expected6" pv: 2>&1); rc=$?
+expect "a failed round among passes: exit 1" [ $rc -eq 1 ]
+expect_match "a failed round among passes: the failure and its reason" '^pv: FAIL +lifecycle:pause +# round 2: gap 0 s$' "$out"
+
 # A known failure that passed (XPASS) is counted apart too, and does not
 # fail the run; another failure still does.
 printf '%s\n' 'ok 1 selftests: timers: posix_timers' 'ok 0 selftests: timers: posix_timers # XPASS (known-failures.txt): passed, the entry can go: x' \
