@@ -197,7 +197,8 @@ esac
 for op in $(printf '%s\n' ${LIFECYCLE_OPS:-} | awk '!seen[$0]++'); do
 	echo "lifecycle:$op" >>"$expected"
 	d=$(grep -a "^PVCI: lc-dom0 $op" "$CELL_DIR/dom0.log" 2>/dev/null || true)
-	check "lifecycle-dom0-$op" "${d:-no lc-dom0 $op line in dom0.log}" dom0_all_ok "$d"
+	f=$(grep -m1 ' fail: ' <<<"$d" || true)
+	check "lifecycle-dom0-$op" "${f:-${d:-no lc-dom0 $op line in dom0.log}}" dom0_all_ok "$d"
 done
 
 printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1)) | tee "$CELL_DIR/times.txt" >&2
