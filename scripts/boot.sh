@@ -60,6 +60,11 @@ else
 # What dom0 runs: /init and this run's domU, as a second cpio archive
 # after dom0's own (files in a later archive replace earlier ones).
 cp "$KERNEL" "$work/pvci/bzImage"
+ramdisk=
+if [ -n "${DOMU_RAMDISK:-}" ]; then
+	cp "$DOMU_RAMDISK" "$work/pvci/initrd"
+	ramdisk='ramdisk = "/pvci/initrd"'
+fi
 # xl save writes the domU to a disk of its own (dom0's second virtio disk),
 # not to dom0's memory, for each operation that saves it; xl reboot needs
 # the domain restarted on reboot.
@@ -89,6 +94,7 @@ cat >"$work/pvci/domu.cfg" <<EOF
 name = "$DOMU_NAME"
 type = "$GUEST_TYPE"
 kernel = "/pvci/bzImage"
+$ramdisk
 cmdline = "root=/dev/xvda rw console=hvc0 loglevel=5 ${DOMU_CMDLINE_EXTRA:-}"
 memory = $DOMU_MEMORY
 vcpus = $DOMU_VCPUS

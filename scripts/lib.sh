@@ -392,8 +392,18 @@ proof_kselftests() { tr ',' '\n' <<<"$1" | tr -d '()' | grep -v -e '^harness:' -
 proof_lifecycle() { tr ',' '\n' <<<"$1" | tr -d '()' | sed -n 's/^lifecycle://p' | xargs; }
 proof_judged() { tr ',' '\n' <<<"$1" | grep -v -e '^(' -e '^$' | xargs; }
 
-# The lifecycle operations of a cell whose row says lifecycle=yes.
-default_lifecycle_ops() { sed 's/#.*//' "$TOP/cells/lifecycle-ops" | xargs; }
+# The lifecycle operations of a cell whose row says lifecycle=yes: those of
+# cells/lifecycle-ops, with EXTRA (its profile's lifecycle-extra) before the
+# first operation that ends the boot (reboot, shutdown).
+default_lifecycle_ops() { # [EXTRA]
+	local op out='' put=''
+	for op in $(sed 's/#.*//' "$TOP/cells/lifecycle-ops"); do
+		case $op in reboot | shutdown) [ -n "$put" ] || out="$out ${1:-}" put=1 ;; esac
+		out="$out $op"
+	done
+	[ -n "$put" ] || out="$out ${1:-}"
+	echo $out
+}
 
 # Hold an exclusive lock on the shared cache entry NAME until the script
 # exits: two checkouts sharing $CACHE never build or remove the same entry

@@ -23,6 +23,12 @@ cp -al "$base" "$stage"
 mkdir -p "$stage/opt" "$stage/etc/pvci" "$stage/usr/local/sbin"
 [ -d "$KST" ] && cp -a "$KST" "$stage/opt/kselftest"
 install -m 0755 "$TOP/scripts/pvci-run" "$stage/usr/local/sbin/pvci-run"
+# The preempt-storm operation's thread storm (bench/pvstorm.c).
+case " ${LIFECYCLE_OPS:-} " in *" preempt-storm "*)
+	need gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
+	gcc -O2 -Wall -static -pthread -o "$stage/usr/local/bin/pvstorm" "$TOP/bench/pvstorm.c" ||
+		die "cannot build bench/pvstorm.c" ;;
+esac
 if [ -n "${BENCH:-}" ]; then
 	[ -x "${BENCH_BIN:-}" ] || die "BENCH needs the pvbench program in BENCH_BIN (${BENCH_BIN:-unset})"
 	install -m 0755 "$BENCH_BIN" "$stage/usr/local/bin/pvbench"
@@ -34,6 +40,7 @@ fi
 	printf 'POWEROFF_CMD=%q\n' "${POWEROFF_CMD:-systemctl poweroff}"
 	printf 'LIFECYCLE_OPS=%q\n' "${LIFECYCLE_OPS:-}"
 	printf 'LC_SAVE_ROUNDS=%q\n' "${LC_SAVE_ROUNDS:-}"
+	printf 'LC_STORM_ROUNDS=%q\n' "${LC_STORM_ROUNDS:-}"
 	printf 'BENCH=%q\n' "${BENCH:-}"
 	printf 'BENCH_REPS=%q\n' "${BENCH_REPS:-}"
 	printf 'BENCH_TRACE=%q\n' "${BENCH_TRACE:-}"

@@ -35,7 +35,7 @@ PROFILE=${PROFILE:-$CELL_PROFILE}
 [ -n "${SUITES+x}" ] || SUITES=$(profile_get "$PROFILE" suites)
 [ -n "${TESTS+x}" ] || TESTS=$(profile_get "$PROFILE" tests)
 if [ "$CELL_LIFECYCLE" = yes ]; then
-	[ -n "${LIFECYCLE_OPS+x}" ] || LIFECYCLE_OPS=$(default_lifecycle_ops)
+	[ -n "${LIFECYCLE_OPS+x}" ] || LIFECYCLE_OPS=$(default_lifecycle_ops "$(profile_get "$PROFILE" lifecycle-extra)")
 else
 	LIFECYCLE_OPS=
 fi

@@ -13,6 +13,7 @@
 # expected to fail: run, a failure is an XFAIL and a pass an XPASS; default
 # known-failures.txt), XEN_BUGS, RUN_DIR (the run; the cell's
 # directory is CELL_DIR, default RUN_DIR/CELL), DOMU_CMDLINE_EXTRA,
+# DEBIAN_KERNEL (boot Debian's kernel package of that ABI instead),
 # SUMMARY_LABEL (default the cell), and what boot.sh takes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +25,17 @@ DOMU_ARCH=${DOMU_ARCH:-amd64}
 export GUEST_TYPE LIFECYCLE_OPS DOMU_ARCH
 O=$(build_dir "$FLAVOUR")
 kernel=$O/arch/x86/boot/bzImage
+release=$O/include/config/kernel.release
+# DEBIAN_KERNEL=ABI: Debian's kernel package of that ABI instead, with an
+# initramfs for its modular frontends (scripts/debian-kernel.sh), to
+# calibrate a test on a kernel that has the bug it is for.
+if [ -n "${DEBIAN_KERNEL:-}" ]; then
+	[ "$GUEST_TYPE" != native ] || die "DEBIAN_KERNEL=$DEBIAN_KERNEL: only for a Xen guest (pv, pvh), not native"
+	dk=$("$TOP/scripts/debian-kernel.sh" "$DEBIAN_KERNEL")
+	kernel=$dk/vmlinuz release=$dk/kernel-release
+	DOMU_RAMDISK=$dk/initrd.cpio
+	export DOMU_RAMDISK
+fi
 kst=${KSELFTEST_DIR:-$O/kselftest_install}
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' first"
 [ -f "$kst/kselftest-list.txt" ] || die "no kselftests in $kst: run 'make kselftest' first"
@@ -93,11 +105,11 @@ rm -f "$disk"
 disk_need cell "$OUT"
 "$TOP/scripts/mk-rundisk.sh" "$du" "$kst" "$disk"
 t1=$(now)
-cp "$O/include/config/kernel.release" "$CELL_DIR/kernel-release"
+cp "$release" "$CELL_DIR/kernel-release"
 if [ "$GUEST_TYPE" = native ]; then
-	stage "boot: QEMU, native ($(cat "$O/include/config/kernel.release"))"
+	stage "boot: QEMU, native ($(cat "$release"))"
 else
-	stage "boot: Xen + dom0 under QEMU, $GUEST_TYPE domU ($(cat "$O/include/config/kernel.release"))"
+	stage "boot: Xen + dom0 under QEMU, $GUEST_TYPE domU ($(cat "$release"))"
 fi
 # A boot that failed after the guest came up (a stage timed out or
 # stalled, the guest froze or panicked) is still reported from what the

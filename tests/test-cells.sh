@@ -36,6 +36,9 @@ expect_match "profile default: the fuzzer from a fixed seed (CI)" '^[0-9]+$' "$(
 expect_match "profile debug: a seed drawn per run" '^$' "$(lib 'profile_get debug fuzz-seed')"
 expect_match "profile fuzz: xen_fuzz alone" '^xen:xen_fuzz$' "$(lib 'profile_get fuzz tests')"
 expect_match "lifecycle-ops: shutdown comes last" ' shutdown$' "$(lib default_lifecycle_ops)"
+expect_match "profile debug: preempt-storm besides the default operations" '^preempt-storm$' "$(lib 'profile_get debug lifecycle-extra')"
+expect_match "lifecycle-extra goes before the reboot and shutdown" ' restore-detach preempt-storm reboot shutdown$' "$(lib 'default_lifecycle_ops preempt-storm')"
+expect_match "no lifecycle-extra: the list as it is" ' restore-detach reboot shutdown$' "$(lib 'default_lifecycle_ops ""')"
 
 # A table with bad rows.
 printf 'e lts i386-guest pvh i386 i386 yes ci\na lts x86_64-guest pv amd64 default yes ci extra\nb lts x86_64-guest kvm amd64 default no ci\nc lts x86_64-guest pv amd64 default no sometimes\nd lts nosuch-guest pv amd64 default no ci\nf next x86_64-guest pv amd64 default no ci\n' >"$W/cells.txt"
