@@ -21,6 +21,9 @@
 #    what it depends on, how it was tested, and the results of the last
 #    run ($OUT/last/*/summary.txt; LAST_RUN=DIR for another run directory)
 #    and of the last scripts/check-patches.sh ($OUT/check-patches.last).
+#    A patch trees.txt gives to the stable tree (a backport of an upstream
+#    commit) goes into a series of its own for its area, [PATCH 6.12.y],
+#    To: stable@vger.kernel.org.
 # 4. Verify: in a separate worktree reset to the pinned commit
 #    ($OUT/git/verify), git am every patch of $OUT/mail/*/ in order (cover
 #    letters left out): all must apply, and the result must be the same
@@ -82,8 +85,16 @@ label_of() {
 	case $1 in
 	arch-x86-pv) echo x86/xen ;;
 	drivers-xen-front) echo drivers/xen ;;
+	*-stable) echo "$(label_of "${1%-stable}")-stable-${LINUX_VERSION%.*}" ;;
 	*) echo "$1" ;;
 	esac
+}
+
+# The line of mail/trees.txt for patch $1: "TREE" or "TREE (URL)"; nothing
+# when the file does not name it.
+tree_line() {
+	[ -f "$TREES" ] || return 0
+	awk -v p="$1" '!/^#/ && NF >= 2 && (p == $1 || index(p, $1 "-") == 1) { print $2 (NF > 2 ? " (" $3 ")" : ""); exit }' "$TREES"
 }
 slug_of() { label_of "$1" | tr '/' '-'; }
 
@@ -175,12 +186,17 @@ git_ am --abort >/dev/null 2>&1 || true
 git_ checkout -q -f -B mail pinned
 git_ clean -q -fdx
 areas=()
-declare -A first=() last=() count=()
+declare -A first=() last=() count=() area_of=()
 prev=pinned
 for p in "${all[@]}"; do
 	[ -f "$PATCHES/$p" ] || die "series names $p, but $PATCHES/$p does not exist"
 	a=${p%%/*}
 	[ "$a" = "$p" ] && a=misc
+	# A backport of an upstream commit for the stable tree (trees.txt:
+	# stable) goes to stable@ in a series of its own, not upstream.
+	t=$(tree_line "$p")
+	[ "${t%% *}" = stable ] && a=$a-stable
+	area_of[$p]=$a
 	if ! git_ am -q "$PATCHES/$p" >"$OUT/git/am.log" 2>&1; then
 		sed 's/^/  /' "$OUT/git/am.log" | head -n 20 >&2
 		git_ am --abort >/dev/null 2>&1 || true
@@ -253,11 +269,11 @@ EOF
 trees_note() {
 	local a=$1 p i=0 n=0 t lines=() sub
 	[ -f "$TREES" ] || return 0
-	for p in "${all[@]}"; do [ "${p%%/*}" = "$a" ] && n=$((n + 1)); done
+	for p in "${all[@]}"; do [ "${area_of[$p]}" = "$a" ] && n=$((n + 1)); done
 	for p in "${all[@]}"; do
-		[ "${p%%/*}" = "$a" ] || continue
+		[ "${area_of[$p]}" = "$a" ] || continue
 		i=$((i + 1))
-		t=$(awk -v p="$p" '!/^#/ && NF >= 2 && (p == $1 || index(p, $1 "-") == 1) { print $2 (NF > 2 ? " (" $3 ")" : ""); exit }' "$TREES")
+		t=$(tree_line "$p")
 		[ -n "$t" ] || continue
 		sub=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$PATCHES/$p" | head -n 1)
 		lines+=("  [$i/$n] $sub: $t")
@@ -294,10 +310,17 @@ for a in "${areas[@]}"; do
 	else
 		note "no scripts/get_maintainer.pl in the tree: $label series has no recipients"
 	fi
+	prefix=PATCH
+	case $a in
+	*-stable)
+		prefix="PATCH ${LINUX_VERSION%.*}.y"
+		to=(stable@vger.kernel.org "${to[@]}")
+		;;
+	esac
 	rcpt=()
 	for x in "${to[@]}"; do rcpt+=("--to=$x"); done
 	for x in "${cc[@]}"; do rcpt+=("--cc=$x"); done
-	git_ format-patch -q --cover-letter --thread=shallow --subject-prefix=PATCH "${rcpt[@]}" -o "$dir" "$range" >/dev/null
+	git_ format-patch -q --cover-letter --thread=shallow --subject-prefix="$prefix" "${rcpt[@]}" -o "$dir" "$range" >/dev/null
 	files=()
 	for f in "$dir"/*.patch; do [ "${f##*/}" = 0000-cover-letter.patch ] || files+=("$f"); done
 	# Depends on earlier areas? (does it apply to the pinned tree alone)
@@ -324,7 +347,7 @@ for a in "${areas[@]}"; do
 		subject=$(head -n1 "$TOP/mail/$a.txt")
 		intro=$(tail -n +2 "$TOP/mail/$a.txt")
 	else
-		subject="$label: $(git_ log --format=%s -1 "${last[$a]}" | sed 's/^[^:]*: //')$([ "${count[$a]}" -gt 1 ] && echo " and $((count[$a] - 1)) more")"
+		subject="$label: $(git_ log --format=%s -1 "${last[$a]}" | sed 's/^[^:]*: //')$([ "${count[$a]}" -le 1 ] || echo " and $((count[$a] - 1)) more")"
 		intro="This series:"$'\n'$(git_ log --reverse --format='- %s' "$range")
 	fi
 	blurb=$dir/.blurb

@@ -137,6 +137,24 @@ expect "mainline: tree has the mainline series applied" grep -q '^int w10;' "$W/
 out=$(SERIES=$S PATCHES=$P MAINLINE_TREE=$W/ml "$TOP/scripts/mainline.sh" 2>&1); rc=$?
 expect "mainline, second run: same result" grep -q 'needs refresh (offset 2 lines)' <<<"$out"
 
+# A backport for the stable tree (trees.txt: stable): a series of its own,
+# [PATCH 6.12.y], to stable@vger.kernel.org; the area's upstream series
+# keeps the others.
+X3=arch-x86-pv/0003-x86-xen-backport-change-v35.patch
+mkpatch $X3 'x86/xen: change v35' arch/x86/xen/enlighten.c 's/^int v35;/int w35;/' 's/^int v10;/int w10;/; s/^int v30;/int w30;/'
+printf '%s\n%s\n%s\n' $X1 $X2 $X3 >"$W/series-stable"
+printf 'arch-x86-pv/0003 stable git://stable.example.org/linux.git\n' >>"$W/trees.txt"
+S_ALL=$S S=$W/series-stable
+out=$(mail 2>&1); rc=$?
+S=$S_ALL
+expect "mail with a stable backport: exit 0" [ $rc -eq 0 ]
+expect "stable: the upstream series keeps 2 patches" [ "$(ls "$OUT/mail/1-x86-xen/"*.patch 2>/dev/null | wc -l)" -eq 3 ]
+st=$(cat "$OUT"/mail/2-x86-xen-stable-6.12/0001-*.patch 2>/dev/null)
+expect_match "stable: its own series, [PATCH 6.12.y 1/1]" "^Subject: \[PATCH 6\.12\.y 1/1\] x86/xen: change v35" "$st"
+expect_match "stable: to stable@vger.kernel.org" "^To: stable@vger.kernel.org" "$st"
+expect_match "stable: the cover letter names the tree" "^  \[1/1\] x86/xen: change v35: stable \(git://stable.example.org/linux.git\)$" "$(cat "$OUT"/mail/2-x86-xen-stable-6.12/0000-cover-letter.patch 2>/dev/null)"
+sed -i '$d' "$W/trees.txt"
+
 # No identity, or a placeholder one: no mail.
 out=$(MAIL_FROM='' GIT_CONFIG_NOSYSTEM=1 HOME=$W/nohome mail 2>&1); rc=$?
 expect "mail: no sender identity is refused" [ $rc -ne 0 ]
