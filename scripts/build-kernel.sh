@@ -8,7 +8,8 @@
 # the fragment its "# base: NAME" line names, if any) + the
 # kselftest `config` files
 # of the suites in $KCONFIG_SUITES, merged over allnoconfig with the tree's own
-# merge_config.sh. It is regenerated only when one of those inputs changes.
+# merge_config.sh. It is regenerated only when one of those inputs, or a
+# Kconfig file of the tree, changes.
 # KSELFTEST_CONFIG=file gives the kselftest fragment instead (same format).
 # BUILD_TARGETS="dir/file.o ..." builds those make targets instead of
 # bzImage (check-patches.sh --build=objects) and prints nothing.
@@ -57,7 +58,14 @@ fi
 mv "$kst.new" "$kst"
 [ -s "$kst" ] && frags+=("$kst")
 
-key=$( { echo "$karch $(tree_version "$TREE") $TREE"; cat "${frags[@]}"; } | key_of)
+# The tree's Kconfig files are an input too: a symbol the series adds
+# (PARAVIRT_DEBUG_SITES) does not exist while check-patches.sh builds the
+# tree at an earlier patch in the same directory, and kbuild's olddefconfig
+# then drops it from .config; with the fragments alone in the key, the
+# full series was built on afterwards without it.
+kconfigs=$(cd "$TREE" && find . -name 'Kconfig*' -type f -not -path './.pc/*' -print0 |
+	sort -z | xargs -0 cat | key_of)
+key=$( { echo "$karch $(tree_version "$TREE") $TREE $kconfigs"; cat "${frags[@]}"; } | key_of)
 if [ ! -f "$O/.config" ] || [ "$(cat "$O/.pvci-config-key" 2>/dev/null)" != "$key" ]; then
 	say "configuring $FLAVOUR ($karch): $(printf '%s ' "${frags[@]#"$TOP"/}")"
 	rm -f "$O/.pvci-config-key"
