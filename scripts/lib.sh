@@ -622,6 +622,49 @@ unexpected_skips() { # CELL FILE
 		END { if (bad) exit 1 }' "$2" -
 }
 
+# Whole tests that skipped (a program that exited 4: "ok N selftests:
+# SUITE: TEST # SKIP"), checked like skipped subtests against the file of
+# unexpected_skips (expected-skips.txt). The reason is the one the test
+# gave: its "1..0 # SKIP why" or "ok N # SKIP why" line, else its last line
+# of output. A skip whose reason matches a REGEX of its CELL and
+# SUITE:TEST prints "ok 0 selftests: SUITE: TEST # SKIP why"; any other,
+# "not ok 0 selftests: SUITE: TEST # unexpected skip (FILE): why". Skips
+# the harness made (tests not run: "# SKIP not run (...)") carry their
+# reason already and are left alone. SUITE:* in the file stands for every
+# test of SUITE.
+whole_skips() { # CELL FILE GUEST-LOG
+	[ -f "$2" ] || die "EXPECTED_SKIPS: no such file: $2"
+	awk -v c="$1" -v f="${2##*/}" "$KSFT_RESULT_AWK"'
+		FILENAME == ARGV[1] {
+			if ($0 ~ /^[[:space:]]*(#|$)/) next
+			split($0, a, " "); rest = substr($0, length(a[1]) + length(a[2]) + 3)
+			if (!match(rest, /^\/.*\/ /)) next
+			if (a[1] != "*" && !index("," a[1] ",", "," c ",")) next
+			n[a[2]]++; re[a[2], n[a[2]]] = substr(rest, 2, RLENGTH - 3)
+			next
+		}
+		{ sub(/\r$/, "") }
+		/^# selftests: [^ ]+: / { cur = $0; sub(/^# selftests: /, "", cur); sub(/: /, ":", cur); sub(/[ \t]+$/, "", cur); why = last = ""; next }
+		/^(not )?ok [0-9]+ selftests: [^ ]+: / {
+			ksft_result($0)
+			if (rdir ~ /^SKIP/ && rdir !~ /^SKIP not run \(/) {
+				w = why != "" ? why : last
+				if (w == "" && rdir ~ /^SKIP ./) { w = rdir; sub(/^SKIP +/, "", w) }
+				hit = 0; st = rname; sub(/:.*/, ":*", st)
+				for (j = 1; j <= n[rname]; j++) if (w ~ re[rname, j]) { hit = 1; break }
+				for (j = 1; !hit && j <= n[st]; j++) if (w ~ re[st, j]) hit = 1
+				u = rname; sub(/:/, ": ", u)
+				if (hit) printf "ok 0 selftests: %s # SKIP %s\n", u, w
+				else printf "not ok 0 selftests: %s # unexpected skip (%s): %s\n", u, f, (w == "" ? "no reason given" : w)
+			}
+			cur = ""; next
+		}
+		cur == "" { next }
+		/^# (# )?(1\.\.0|ok [0-9]+) *# *SKIP/ { w = $0; sub(/^.*# *SKIP */, "", w); sub(/[ \t]+$/, "", w); if (w != "") why = w; next }
+		/^# ./ { l = $0; sub(/^# (# )?/, "", l); sub(/[ \t]+$/, "", l); if (l != "" && l !~ /^(TAP version|1\.\.[0-9]|overriding timeout)/) last = l }
+		' "$2" "$3"
+}
+
 # Known failures (known-failures.txt: lines "CELLS SUITE:TEST REASON") are
 # run, and their results turned into expected ones: for each entry of
 # CELL, the last result of SUITE:TEST in RESULTS-LOG decides. A failure

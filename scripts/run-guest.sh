@@ -141,9 +141,14 @@ subtests=$CELL_DIR/subtests.log
 subtest_counts "$CELL_DIR/guest.log" >"$CELL_DIR/subtests.tsv"
 subtest_results <"$CELL_DIR/subtests.tsv" >"$subtests"
 es=${EXPECTED_SKIPS-$TOP/expected-skips.txt}
+wskips=$CELL_DIR/whole-skips.log
+: >"$wskips"
 if [ -n "$es" ]; then
 	unexpected_skips "$CELL" "$es" <"$CELL_DIR/subtests.tsv" >>"$subtests" ||
 		die "EXPECTED_SKIPS: $es has a bad line (above)"
+	# Whole tests that skipped: the same list, matched against the reason
+	# the test gave; the summary shows that reason.
+	whole_skips "$CELL" "$es" "$CELL_DIR/guest.log" >"$wskips"
 fi
 # Known failures (KNOWN_FAILURES, default known-failures.txt) were run:
 # a failure is expected (XFAIL), a pass (XPASS) says the entry can go.
@@ -217,7 +222,7 @@ printf 'times: images+disk %d s, boot-to-summary %d s\n' $((t1 - t0)) $((t2 - t1
 grep '^PVCI-DOMU: dmesg-err: ' "$CELL_DIR/guest.log" | sed 's/^PVCI-DOMU: //' >&2 || true
 stage "results ($CELL $([ "$GUEST_TYPE" = native ] && echo guest || echo domU))"
 rc=0
-cat "$CELL_DIR/guest.log" "$notrun" "$xfails" "$subtests" "$kfails" "$checks" >"$CELL_DIR/results.log"
+cat "$CELL_DIR/guest.log" "$notrun" "$xfails" "$subtests" "$kfails" "$wskips" "$checks" >"$CELL_DIR/results.log"
 sed -n 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' "$CELL_DIR/guest.log" >"$CELL_DIR/test-times.txt"
 SUBTESTS=$CELL_DIR/subtests.tsv "$TOP/scripts/report.sh" "$CELL_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$CELL}:" | tee "$CELL_DIR/summary.txt" || rc=1
 # For machines: results.json and junit.xml beside the summary.

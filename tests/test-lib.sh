@@ -124,6 +124,23 @@ expect "expected skips: a failed test is left alone" not grep -q 'a_64\|breakpoi
 printf 'pv timers:nanosleep no slashes\n' >"$W/badskips"
 err=$(us pv "$W/badskips" <<<"$sc" 2>&1)
 expect_match "expected skips: a bad line is named" 'badskips:1: want CELLS SUITE:TEST /REGEX/ REASON' "$err"
+# Whole tests that skip: checked against the same file by the reason they
+# printed; SUITE:* covers a suite; harness "not run" skips are left alone.
+ws() { bash -c '. "$1/scripts/lib.sh" && whole_skips "$2" "$3" "$4"' _ "$TOP" "$@"; }
+printf '%s\n' '* x86:amx_64 /^no AMX support$/ no AMX' 'native xen:* /^not on Xen: / not on Xen' >"$W/wskips"
+printf '%s\r\n' '# selftests: x86: amx_64' '# TAP version 13' '# 1..0 # SKIP no AMX support' 'ok 1 selftests: x86: amx_64 # SKIP' \
+	'# selftests: xen: xen_evtchn' '# 1..0 # SKIP not on Xen: no xenbus' 'ok 2 selftests: xen: xen_evtchn # SKIP' \
+	'# selftests: x86: lam_64' '# Unsupported LAM feature!' 'ok 3 selftests: x86: lam_64 # SKIP' \
+	'ok 4 selftests: rseq: param_test # SKIP not run (slow-tests.txt): slow' \
+	'# selftests: x86: ok_64' '# ok 1 # SKIP a subtest' '# ok 2 b' 'ok 5 selftests: x86: ok_64' >"$W/ws.log"
+x=$(ws native "$W/wskips" "$W/ws.log")
+expect_match "whole skips: an expected one keeps its reason" '^ok 0 selftests: x86: amx_64 # SKIP no AMX support$' "$x"
+expect_match "whole skips: SUITE:* matches every test of the suite" '^ok 0 selftests: xen: xen_evtchn # SKIP not on Xen: no xenbus$' "$x"
+expect_match "whole skips: one not listed fails, with the last line it printed" \
+	'^not ok 0 selftests: x86: lam_64 # unexpected skip \(wskips\): Unsupported LAM feature!$' "$x"
+expect "whole skips: harness skips and passed tests get no line" [ "$(printf '%s\n' "$x" | grep -c .)" -eq 3 ]
+x=$(ws pv "$W/wskips" "$W/ws.log")
+expect_match "whole skips: another cell's entry is not used" '^not ok 0 selftests: xen: xen_evtchn # unexpected skip' "$x"
 # Known failures are run: a failure is an XFAIL, a pass an XPASS, a skip
 # or no result nothing; only the cell's entries count.
 kfr() { bash -c '. "$1/scripts/lib.sh" && known_failure_results "$2" "$3" "$4"' _ "$TOP" "$@"; }
