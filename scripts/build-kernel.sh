@@ -87,8 +87,9 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 # Depend mode: a miss costs one compiler run, not a preprocessor run too;
 # hits are keyed on the source and every header it read.
 export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
+# scripts/kcc: ccache, but not for what ccache cannot key (.incbin).
 cc=gcc
-command -v ccache >/dev/null && cc="ccache gcc"
+command -v ccache >/dev/null && cc=$TOP/scripts/kcc
 export KBUILD_BUILD_USER=pvci KBUILD_BUILD_HOST=pvci
 
 # A cold build writes the most; a warm one little.

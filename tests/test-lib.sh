@@ -141,6 +141,17 @@ expect_match "whole skips: one not listed fails, with the last line it printed" 
 expect "whole skips: harness skips and passed tests get no line" [ "$(printf '%s\n' "$x" | grep -c .)" -eq 3 ]
 x=$(ws pv "$W/wskips" "$W/ws.log")
 expect_match "whole skips: another cell's entry is not used" '^not ok 0 selftests: xen: xen_evtchn # unexpected skip' "$x"
+# scripts/kcc: ccache for C, plain gcc for assembler and for C with .incbin.
+mkdir -p "$W/kccbin"
+printf '#!/bin/sh\necho ccache "$@"\n' >"$W/kccbin/ccache"
+printf '#!/bin/sh\necho gcc "$@"\n' >"$W/kccbin/gcc"
+chmod +x "$W/kccbin/ccache" "$W/kccbin/gcc"
+printf 'int x;\n' >"$W/plain.c"
+printf 'asm(".incbin \\"data.gz\\"");\n' >"$W/bin.c"
+kcc() { PATH="$W/kccbin:$PATH" "$TOP/scripts/kcc" "$@"; }
+expect_match "kcc: a C file goes through ccache" '^ccache gcc -c -o plain.o ' "$(kcc -c -o plain.o "$W/plain.c")"
+expect_match "kcc: an assembler file does not (.incbin: piggy.S)" '^gcc -D__ASSEMBLY__ -c ' "$(kcc -D__ASSEMBLY__ -c "$W/piggy.S")"
+expect_match "kcc: nor a C file with a .incbin (kernel/configs.c)" '^gcc -c ' "$(kcc -c "$W/bin.c")"
 # Known failures are run: a failure is an XFAIL, a pass an XPASS, a skip
 # or no result nothing; only the cell's entries count.
 kfr() { bash -c '. "$1/scripts/lib.sh" && known_failure_results "$2" "$3" "$4"' _ "$TOP" "$@"; }
