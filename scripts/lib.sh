@@ -592,15 +592,12 @@ subtest_results() {
 		$2 == "ok" && $5 > 0 { printf "ok 0 selftests: %s # subtests: %d passed, %d skipped: %s\n", u, $3, $5, $7 }'
 }
 
-# Subtest skips a cell expects, from a file of lines "CELLS SUITE:TEST
-# /REGEX/ REASON" (expected-skips.txt; CELLS may be "*", every cell): a
-# passed test (subtest_counts' lines on stdin) whose skipped subtest
-# ("name: why", as subtest_counts gives it) matches no REGEX of its CELL
-# fails: "not ok 0 selftests: SUITE: TEST # N unexpected subtest skips
-# (FILE): ...". Prints nothing when every skip is expected.
-unexpected_skips() { # CELL FILE
-	[ -f "$2" ] || die "EXPECTED_SKIPS: no such file: $2"
-	awk -F '\t' -v c="$1" -v f="${2##*/}" '
+# The awk rule that reads a file of expected skips, the first file of
+# the run (expected-skips.txt: lines "CELLS SUITE:TEST /REGEX/ REASON";
+# CELLS may be "*", every cell): for the cell in variable c, n[SUITE:TEST]
+# entries with their REGEXes in re[SUITE:TEST, 1..n]. A bad line is named
+# on stderr and ends the run with exit 1 (with END { if (bad) exit 1 }).
+EXPECTED_SKIPS_AWK='
 		FILENAME == ARGV[1] {
 			if ($0 ~ /^[[:space:]]*(#|$)/) next
 			split($0, a, " "); rest = substr($0, length(a[1]) + length(a[2]) + 3)
@@ -609,6 +606,17 @@ unexpected_skips() { # CELL FILE
 			n[a[2]]++; re[a[2], n[a[2]]] = substr(rest, 2, RLENGTH - 3)
 			next
 		}
+'
+
+# Subtest skips a cell expects, from a file of lines "CELLS SUITE:TEST
+# /REGEX/ REASON" (expected-skips.txt; CELLS may be "*", every cell): a
+# passed test (subtest_counts' lines on stdin) whose skipped subtest
+# ("name: why", as subtest_counts gives it) matches no REGEX of its CELL
+# fails: "not ok 0 selftests: SUITE: TEST # N unexpected subtest skips
+# (FILE): ...". Prints nothing when every skip is expected.
+unexpected_skips() { # CELL FILE
+	[ -f "$2" ] || die "EXPECTED_SKIPS: no such file: $2"
+	awk -F '\t' -v c="$1" -v f="${2##*/}" "$EXPECTED_SKIPS_AWK"'
 		$2 == "ok" && $5 > 0 {
 			m = split($7, sk, "; "); out = ""; k = 0
 			for (i = 1; i <= m; i++) {
@@ -634,15 +642,7 @@ unexpected_skips() { # CELL FILE
 # test of SUITE.
 whole_skips() { # CELL FILE GUEST-LOG
 	[ -f "$2" ] || die "EXPECTED_SKIPS: no such file: $2"
-	awk -v c="$1" -v f="${2##*/}" "$KSFT_RESULT_AWK"'
-		FILENAME == ARGV[1] {
-			if ($0 ~ /^[[:space:]]*(#|$)/) next
-			split($0, a, " "); rest = substr($0, length(a[1]) + length(a[2]) + 3)
-			if (!match(rest, /^\/.*\/ /)) next
-			if (a[1] != "*" && !index("," a[1] ",", "," c ",")) next
-			n[a[2]]++; re[a[2], n[a[2]]] = substr(rest, 2, RLENGTH - 3)
-			next
-		}
+	awk -v c="$1" -v f="${2##*/}" "$KSFT_RESULT_AWK$EXPECTED_SKIPS_AWK"'
 		{ sub(/\r$/, "") }
 		/^# selftests: [^ ]+: / { cur = $0; sub(/^# selftests: /, "", cur); sub(/: /, ":", cur); sub(/[ \t]+$/, "", cur); why = last = ""; next }
 		/^(not )?ok [0-9]+ selftests: [^ ]+: / {
@@ -662,7 +662,7 @@ whole_skips() { # CELL FILE GUEST-LOG
 		cur == "" { next }
 		/^# (# )?(1\.\.0|ok [0-9]+) *# *SKIP/ { w = $0; sub(/^.*# *SKIP */, "", w); sub(/[ \t]+$/, "", w); if (w != "") why = w; next }
 		/^# ./ { l = $0; sub(/^# (# )?/, "", l); sub(/[ \t]+$/, "", l); if (l != "" && l !~ /^(TAP version|1\.\.[0-9]|overriding timeout)/) last = l }
-		' "$2" "$3"
+		END { if (bad) exit 1 }' "$2" "$3"
 }
 
 # Known failures (known-failures.txt: lines "CELLS SUITE:TEST REASON") are

@@ -148,7 +148,8 @@ if [ -n "$es" ]; then
 		die "EXPECTED_SKIPS: $es has a bad line (above)"
 	# Whole tests that skipped: the same list, matched against the reason
 	# the test gave; the summary shows that reason.
-	whole_skips "$CELL" "$es" "$CELL_DIR/guest.log" >"$wskips"
+	whole_skips "$CELL" "$es" "$CELL_DIR/guest.log" >"$wskips" ||
+		die "EXPECTED_SKIPS: $es has a bad line (above)"
 fi
 # Known failures (KNOWN_FAILURES, default known-failures.txt) were run:
 # a failure is expected (XFAIL), a pass (XPASS) says the entry can go.

@@ -141,6 +141,9 @@ expect_match "whole skips: one not listed fails, with the last line it printed" 
 expect "whole skips: harness skips and passed tests get no line" [ "$(printf '%s\n' "$x" | grep -c .)" -eq 3 ]
 x=$(ws pv "$W/wskips" "$W/ws.log")
 expect_match "whole skips: another cell's entry is not used" '^not ok 0 selftests: xen: xen_evtchn # unexpected skip' "$x"
+err=$(ws pv "$W/badskips" "$W/ws.log" 2>&1) && rc=0 || rc=$?
+expect_match "whole skips: a bad line is named" 'badskips:1: want CELLS SUITE:TEST /REGEX/ REASON' "$err"
+expect "whole skips: a bad line fails" [ "$rc" -ne 0 ]
 # scripts/kcc: ccache for C, plain gcc for assembler and for C with .incbin.
 mkdir -p "$W/kccbin"
 printf '#!/bin/sh\necho ccache "$@"\n' >"$W/kccbin/ccache"
