@@ -120,13 +120,14 @@ excepted() { # PATCH TYPE
 	[ "$2" = UNKNOWN_COMMIT_ID ] && [ $tree_has_history = 1 ] && return 1
 	awk -v p="$1" -v t="$2" '$1 == p && $2 == t { f = 1 } END { exit !f }' "$EXCEPTIONS"
 }
-# Exceptions must give a reason and name a patch of the series.
+# Exceptions must give a reason and name a patch of the series or of
+# mainline/only.txt (one file serves both trees).
 if [ -f "$EXCEPTIONS" ]; then
+	known=$(printf '%s\n' "${all[@]}"; series_patches "$TOP/series"; mainline_list only.txt)
 	while read -r p t why; do
 		case $p in '' | \#*) continue ;; esac
 		[ -n "$why" ] || die "$EXCEPTIONS: '$p $t' gives no reason"
-		# (On the mainline tree: the whole series, not only what mainline takes.)
-		grep -qxF "$p" <<<"$(printf '%s\n' "${all[@]}"; [ "$KTREE" = lts ] || series_patches "$TOP/series")" ||
+		grep -qxF "$p" <<<"$known" ||
 			note "$EXCEPTIONS: $p is not in the series (stale entry)"
 	done <"$EXCEPTIONS"
 fi

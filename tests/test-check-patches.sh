@@ -140,6 +140,12 @@ echo "drivers-xen-front/0001-two.patch UNKNOWN_COMMIT_ID" >"$E"
 out=$(check 2>&1); rc=$?
 expect "exception without a reason: refused" [ $rc -ne 0 ]
 expect_match "exception without a reason: says so" "gives no reason" "$out"
+echo "drivers-xen-front/0009-gone.patch UNKNOWN_COMMIT_ID a patch since dropped" >"$E"
+out=$(check 2>&1)
+expect_match "exception of no patch: called stale" "0009-gone.patch is not in the series \(stale entry\)" "$out"
+mkdir -p "$W/mainline" && echo "drivers-xen-front/0009-gone.patch fixes code only mainline has" >"$W/mainline/only.txt"
+out=$(MAINLINE_DIR=$W/mainline check 2>&1)
+expect_no_match "exception of a mainline-only patch: not stale" "stale entry" "$out"
 : >"$E"
 
 # 5. a patch that breaks the build, fixed by the next one: only it is named
