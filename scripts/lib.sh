@@ -554,7 +554,7 @@ known_bug_xfails() { # CELL GUEST-LOG BUGS-FILE CHECKED-LOG
 # that has subtests: "SUITE:TEST<tab>RESULT<tab>PASSED<tab>FAILED<tab>
 # SKIPPED<tab>FAILED-NAMES<tab>SKIPPED-NAMES<tab>DIRECTIVE" (RESULT: ok,
 # not ok or skip, the test's own, DIRECTIVE what followed its " # ";
-# names joined by "; ").
+# names joined by "; ", so a "; " inside a name or reason becomes ", ").
 subtest_counts() { # GUEST-LOG
 	awk -F '\t' "$KSFT_RESULT_AWK"'
 		function clean(s) { sub(/^# (not )?ok [0-9]+ */, "", s); sub(/[ \t]+$/, "", s); return s }
@@ -567,9 +567,10 @@ subtest_counts() { # GUEST-LOG
 				k++; n = $0; sub(/^# ok [0-9]+ */, "", n); i = index(n, "# SKIP")
 				nm = substr(n, 1, i - 1); why = substr(n, i + 6); sub(/[ \t]+$/, "", nm); sub(/^[ \t]+/, "", why); sub(/[ \t]+$/, "", why)
 				n = (nm != "" && why != "") ? nm ": " why : nm why
+				gsub(/; /, ", ", n)
 				kn = kn (kn == "" ? "" : "; ") n
 			}
-			else if ($0 ~ /^# not ok /) { f++; n = clean($0); sub(/ *# .*/, "", n); fn = fn (fn == "" ? "" : "; ") n }
+			else if ($0 ~ /^# not ok /) { f++; n = clean($0); sub(/ *# .*/, "", n); gsub(/; /, ", ", n); fn = fn (fn == "" ? "" : "; ") n }
 			else p++
 			next
 		}

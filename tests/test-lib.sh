@@ -101,11 +101,13 @@ expect_match "known bug: ... naming the file and the line" 'badbugs:1: want CELL
 printf '%s\r\n' '# selftests: breakpoints: breakpoint_test' '# 1..3' '# ok 1 Test a' '# not ok 2 Test icebp' '# not ok 3 Test int 3 trap' \
 	'# # Totals: pass:1 fail:2 xfail:0 xpass:0 skip:0 error:0' 'ok 1 selftests: breakpoints: breakpoint_test' \
 	'# selftests: timers: nanosleep' '# ok 1 CLOCK_REALTIME' '# ok 2 # SKIP CLOCK_TAI' '# ok 3 boot # SKIP no RTC' 'ok 2 selftests: timers: nanosleep' \
+	'# selftests: xen: xen_time' '# ok 1 clocksource # SKIP "tsc"; not on Xen' '# ok 2 b' 'ok 5 selftests: xen: xen_time' \
 	'# selftests: x86: a_64' '# not ok 1 b' 'not ok 3 selftests: x86: a_64 # exit=1' \
 	'# selftests: x86: plain_64' 'ok 4 selftests: x86: plain_64' >"$W/sub.log"
 sc=$(bash -c '. "$1/scripts/lib.sh" && subtest_counts "$2"' _ "$TOP" "$W/sub.log")
 expect_match "subtests: counted, with the failed names" $'^breakpoints:breakpoint_test\tok\t1\t2\t0\tTest icebp; Test int 3 trap\t\t$' "$sc"
 expect_match "subtests: skipped ones named with their reason" $'^timers:nanosleep\tok\t1\t0\t2\t\tCLOCK_TAI; boot: no RTC\t$' "$sc"
+expect_match "subtests: a '; ' inside a skip reason is no separator" $'^xen:xen_time\tok\t1\t0\t1\t\tclocksource: "tsc", not on Xen\t$' "$sc"
 expect "subtests: a test without subtests has no line" not grep -q plain_64 <<<"$sc"
 sr=$(bash -c '. "$1/scripts/lib.sh" && subtest_results' _ "$TOP" <<<"$sc")
 expect_match "subtests: exit 0 after failed subtests is a failure" \
@@ -115,7 +117,8 @@ expect_match "subtests: a failed test keeps its reason and names its failed subt
 # Expected subtest skips: a passed test's skip that no line of its cell
 # (or *) expects fails it; a bad line is named.
 us() { bash -c '. "$1/scripts/lib.sh" && unexpected_skips "$2" "$3"' _ "$TOP" "$@"; }
-printf '%s\n' '# c' '* timers:nanosleep /^CLOCK_TAI$/ no TAI' 'pv timers:nanosleep /^boot: / no RTC' >"$W/skips"
+printf '%s\n' '# c' '* timers:nanosleep /^CLOCK_TAI$/ no TAI' 'pv timers:nanosleep /^boot: / no RTC' \
+	'* xen:xen_time /^clocksource: "tsc", not on Xen$/ not on Xen' >"$W/skips"
 expect "expected skips: all expected, nothing printed" [ -z "$(us pv "$W/skips" <<<"$sc")" ]
 x=$(us native "$W/skips" <<<"$sc")
 expect_match "expected skips: one not expected in this cell fails the test, named" \
