@@ -10,7 +10,12 @@
 # "skipped", "xfail", "xpass", "stages": [{"name", "seconds"}], "tests":
 # [{"name", "status" (pass, fail, skip, xfail, xpass, missing), "reason",
 # "seconds"}]}; in junit.xml an expected failure is a skipped test with its
-# reason, an unexpected pass a pass.
+# reason, an unexpected pass a pass. results.ktap: the cell as one KTAP
+# document (Documentation/dev-tools/ktap.rst), one result line per test in
+# the summary's order under one plan: "ok N TEST", "ok N TEST # SKIP why",
+# "ok N TEST # XFAIL why", "ok N TEST # XPASS why", "not ok N TEST # why"
+# (TIMEOUT for a time-out), "not ok N TEST # ERROR no result" (missing);
+# what kunit.py parse reads.
 # Prints nothing.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: scripts/cell-results.sh CELL_DIR [CELL]" >&2; exit 2; }
@@ -19,7 +24,7 @@ D=$1 CELL=${2:-$(basename "$1")}
 kernel=$(sed -n 's/^PVCI-DOMU: stage userspace-up kernel=\([^ ]*\).*/\1/p' "$D/guest.log" 2>/dev/null | head -n1)
 speed=$(cat "$D/speed-pct" 2>/dev/null || echo 100)
 touch "$D/test-times.txt" "$D/stages.log"
-awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.json" -v junit="$D/junit.xml" '
+awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.json" -v junit="$D/junit.xml" -v ktap="$D/results.ktap" '
 	function js(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s); gsub(/[\001-\037]/, "", s); return "\"" s "\"" }
 	function xml(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); gsub(/[\001-\037]/, "", s); return s }
 	FILENAME ~ /test-times.txt$/ { secs[$1] = $2; next }
@@ -60,4 +65,16 @@ awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.js
 			printf "</testcase>\n" > junit
 		}
 		printf "</testsuite>\n" > junit
+		printf "KTAP version 1\n# cell %s, kernel %s\n1..%d\n", cell, kernel, nt > ktap
+		for (i = 1; i <= nt; i++) {
+			kw = tw[i]; sub(/^(SKIP|XFAIL|XPASS) */, "", kw); gsub(/[\001-\037]/, " ", kw)
+			if (tst[i] == "pass") d = ""
+			else if (tst[i] == "skip") d = " # SKIP " kw
+			else if (tst[i] == "xfail") d = " # XFAIL " kw
+			else if (tst[i] == "xpass") d = " # XPASS " kw
+			else if (tst[i] == "missing") d = " # ERROR no result"
+			else d = " # " kw
+			sub(/ +$/, "", d)
+			printf "%s %d %s%s\n", (tst[i] == "fail" || tst[i] == "missing" ? "not ok" : "ok"), i, tn[i], d > ktap
+		}
 	}' "$D/test-times.txt" "$D/stages.log" "$D/summary.txt"

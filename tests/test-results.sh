@@ -39,18 +39,24 @@ expect_match "results.json: the stages" '"name": "tests", "seconds": 184' "$(cat
 expect "results.json: braces balance" [ "$(tr -cd '{' <"$j" | wc -c)" -eq "$(tr -cd '}' <"$j" | wc -c)" ]
 expect "junit.xml: one testcase per test" [ "$(grep -c '<testcase ' "$R/junit.xml")" -eq 110 ]
 expect_match "junit.xml: the suite's counts" '<testsuite name="native" tests="110" failures="0" skipped="24">' "$(cat "$R/junit.xml")"
+k=$R/results.ktap
+expect "results.ktap: one KTAP document, its header and one plan" [ "$(sed -n '1p;3p' "$k" | xargs)" = "KTAP version 1 1..110" ]
+expect "results.ktap: one result line per test, numbered 1 to 110" [ "$(grep -Ec '^(not )?ok [0-9]+ ' "$k")" -eq 110 ] && [ "$(tail -n1 "$k" | cut -d' ' -f2)" = 110 ]
+expect_match "results.ktap: a skip with its reason, on one line" '^ok [0-9]+ x86:mov_ss_trap_64 # SKIP not run' "$(cat "$k")"
 
 # A failed test shows in both.
 sed -i 's/^native: PASS    xen:xen_time$/native: FAIL    xen:xen_time  # exit=1/' "$R/summary.txt"
 "$TOP/scripts/cell-results.sh" "$R" native
 expect_match "results.json: a failure" '"name": "xen:xen_time", "status": "fail", "reason": "exit=1"' "$(cat "$j")"
 expect_match "junit.xml: a failure" 'name="xen:xen_time" time="3"><failure message="exit=1"/>' "$(cat "$R/junit.xml")"
+expect_match "results.ktap: a failure" '^not ok [0-9]+ xen:xen_time # exit=1$' "$(cat "$k")"
 # An expected failure (xen-bugs.txt): its own status and count.
 sed -i -e 's/^native: FAIL    xen:xen_time  # exit=1$/native: XFAIL   xen:xen_time  # XFAIL (xen-bugs.txt): a Xen bug/' \
 	-e 's/^native: 86 passed, 0 failed, 24 skipped$/native: 85 passed, 0 failed, 24 skipped, 1 xfail/' "$R/summary.txt"
 "$TOP/scripts/cell-results.sh" "$R" native
 expect_match "results.json: an expected failure" '"name": "xen:xen_time", "status": "xfail", "reason": "XFAIL \(xen-bugs.txt\): a Xen bug"' "$(cat "$j")"
 expect_match "results.json: counted apart" '"xfail": 1,' "$(cat "$j")"
+expect_match "results.ktap: an expected failure" '^ok [0-9]+ xen:xen_time # XFAIL \(xen-bugs.txt\): a Xen bug$' "$(cat "$k")"
 expect_match "junit.xml: an expected failure is skipped, with its reason" 'name="xen:xen_time" time="3"><skipped message="XFAIL \(xen-bugs.txt\): a Xen bug"/>' "$(cat "$R/junit.xml")"
 # A known failure that passed: its own status and count, a pass in junit.
 cp "$R/summary.txt" "$W/summary.keep"
