@@ -727,7 +727,9 @@ speed_limited() { # CELL TEST PCT FILE
 # CPU bandwidth limit of CPUS processors in all (e.g. 0.59: the slow
 # machines of this kind build the kernel 3.4x slower on 2 cores), through
 # a cgroup (v2 cpu.max, or v1 cpu.cfs_quota_us). Needs root. A 20 ms
-# period keeps the throttling fine-grained.
+# period keeps the throttling fine-grained; the group's high weight gives
+# it its whole quota when other work loads the host, so that the limit,
+# not the other work, sets its speed.
 cpu_limit() { # CPUS
 	local cpus=$1 quota g
 	[[ $cpus =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v c="$cpus" 'BEGIN { exit !(c > 0) }' ||
@@ -737,10 +739,12 @@ cpu_limit() { # CPUS
 		g=/sys/fs/cgroup/pvops-slow-$$
 		mkdir -p "$g" && echo "$quota 20000" >"$g/cpu.max" ||
 			die "cannot limit the CPU through $g (cgroup v2 with the cpu controller needed)"
+		echo 10000 >"$g/cpu.weight" 2>/dev/null || true
 	else
 		g=/sys/fs/cgroup/cpu/pvops-slow-$$
 		mkdir -p "$g" && echo 20000 >"$g/cpu.cfs_period_us" && echo "$quota" >"$g/cpu.cfs_quota_us" ||
 			die "cannot limit the CPU through $g (the cgroup v1 cpu controller needed)"
+		echo 16384 >"$g/cpu.shares" 2>/dev/null || true
 	fi
 	echo $$ >"$g/cgroup.procs" || die "cannot move into $g"
 	CPU_LIMIT_CG=$g
