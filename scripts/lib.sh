@@ -739,12 +739,12 @@ cpu_limit() { # CPUS
 		g=/sys/fs/cgroup/pvops-slow-$$
 		mkdir -p "$g" && echo "$quota 20000" >"$g/cpu.max" ||
 			die "cannot limit the CPU through $g (cgroup v2 with the cpu controller needed)"
-		echo 10000 >"$g/cpu.weight" 2>/dev/null || true
+		echo 10000 >"$g/cpu.weight" 2>/dev/null || warn "cannot raise the weight of $g: other work on the host may take part of its quota"
 	else
 		g=/sys/fs/cgroup/cpu/pvops-slow-$$
 		mkdir -p "$g" && echo 20000 >"$g/cpu.cfs_period_us" && echo "$quota" >"$g/cpu.cfs_quota_us" ||
 			die "cannot limit the CPU through $g (the cgroup v1 cpu controller needed)"
-		echo 16384 >"$g/cpu.shares" 2>/dev/null || true
+		echo 16384 >"$g/cpu.shares" 2>/dev/null || warn "cannot raise the shares of $g: other work on the host may take part of its quota"
 	fi
 	echo $$ >"$g/cgroup.procs" || die "cannot move into $g"
 	CPU_LIMIT_CG=$g
