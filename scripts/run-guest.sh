@@ -224,7 +224,8 @@ grep '^PVCI-DOMU: dmesg-err: ' "$CELL_DIR/guest.log" | sed 's/^PVCI-DOMU: //' >&
 stage "results ($CELL $([ "$GUEST_TYPE" = native ] && echo guest || echo domU))"
 rc=0
 cat "$CELL_DIR/guest.log" "$notrun" "$xfails" "$subtests" "$kfails" "$wskips" "$checks" >"$CELL_DIR/results.log"
-sed -n 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' "$CELL_DIR/guest.log" >"$CELL_DIR/test-times.txt"
+sed -n -e 's/^PVCI-DOMU: time \([^ ]*\) \([0-9]*\) s$/\1 \2/p' \
+	-e 's/^PVCI-DOMU: lc-time \([^ ]*\) \([0-9]*\) s$/lifecycle:\1 \2/p' "$CELL_DIR/guest.log" >"$CELL_DIR/test-times.txt"
 SUBTESTS=$CELL_DIR/subtests.tsv "$TOP/scripts/report.sh" "$CELL_DIR/results.log" "$expected" "${SUMMARY_LABEL:-$CELL}:" | tee "$CELL_DIR/summary.txt" || rc=1
 # For machines: results.json and junit.xml beside the summary.
 "$TOP/scripts/cell-results.sh" "$CELL_DIR" "${SUMMARY_LABEL:-$CELL}" || warn "no results.json for $CELL_DIR"
