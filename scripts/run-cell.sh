@@ -14,6 +14,8 @@
 #   SUITES, TESTS  the kselftest suites / single suite:test entries to run
 #                  (set, even empty, they replace the profile's)
 #   LIFECYCLE_OPS  the lifecycle operations (cells with lifecycle=yes)
+#   LC_SAVE_ROUNDS the save-restore operation's rounds (the profile's
+#                  save-rounds:, else 1)
 #   XEN_FUZZ_SECONDS, XEN_FUZZ_SEED  xen:xen_fuzz's time (the profile's
 #                  fuzz-seconds:, else the program's 30 s) and seed (the
 #                  profile's fuzz-seed:, else one the program draws)
@@ -49,7 +51,9 @@ BUILD_SUITES=$(printf '%s\n' xen $SUITES $test_suites | sort -u | xargs)
 [ -n "${XEN_FUZZ_SEED+x}" ] || XEN_FUZZ_SEED=$(profile_get "$PROFILE" fuzz-seed)
 [[ ${XEN_FUZZ_SECONDS:-0} =~ ^[0-9]+$ ]] || die "XEN_FUZZ_SECONDS=$XEN_FUZZ_SECONDS: a whole number of seconds"
 [[ ${XEN_FUZZ_SEED:-0} =~ ^[0-9]+$ ]] || die "XEN_FUZZ_SEED=$XEN_FUZZ_SEED: a whole number (the seed a run printed)"
-export SUITES TESTS LIFECYCLE_OPS CELL XEN_FUZZ_SECONDS XEN_FUZZ_SEED
+[ -n "${LC_SAVE_ROUNDS+x}" ] || LC_SAVE_ROUNDS=$(profile_get "$PROFILE" save-rounds)
+[[ ${LC_SAVE_ROUNDS:-1} =~ ^[1-9][0-9]*$ ]] || die "LC_SAVE_ROUNDS=$LC_SAVE_ROUNDS: a whole number of save-restore rounds, 1 or more"
+export SUITES TESTS LIFECYCLE_OPS CELL XEN_FUZZ_SECONDS XEN_FUZZ_SEED LC_SAVE_ROUNDS
 O=$(build_dir "$CELL_FLAVOUR")
 KSELFTEST_DIR=${KSELFTEST_DIR:-$O/kselftest_install}
 RUN_DIR=${RUN_DIR:-$OUT/runs/$(date +%Y%m%d-%H%M%S)}
