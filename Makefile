@@ -115,9 +115,9 @@ matrix: run-dir
 	@rc=0; \
 	if [ -z "$(NO_PANIC_CHECK)" ]; then $(S)/run-cell.sh --build-only pv && tests/boot-panic.sh || rc=1; fi; \
 	for c in $(CELLS); do $(S)/run-cell.sh $$c || rc=1; done; \
-	if [ -f $(RUN_DIR)/native/summary.txt ] && [ -f $(RUN_DIR)/pv/summary.txt ]; then \
+	if [ -f $(RUN_DIR)/native/results.json ] && [ -f $(RUN_DIR)/pv/results.json ]; then \
 	  echo "==> native and PV side by side ($(RUN_DIR)/compare.md)" >&2; \
-	  $(S)/compare.sh $(RUN_DIR)/native/summary.txt $(RUN_DIR)/pv/summary.txt $(RUN_DIR)/compare.md >/dev/null || rc=1; \
+	  $(S)/compare.sh $(RUN_DIR)/native/results.json $(RUN_DIR)/pv/results.json $(RUN_DIR)/compare.md >/dev/null || rc=1; \
 	fi; \
 	echo "==> the matrix ($(RUN_DIR)/matrix.md)" >&2; \
 	$(S)/matrix.sh $(RUN_DIR) $(CELLS) || rc=1; \
@@ -171,7 +171,7 @@ prove-fixes: run-dir
 unpatched:
 	@$(S)/run-cell.sh --build-only pv
 	@main=$$(for d in $$(ls -td $(OUT)/runs/*/ 2>/dev/null); do \
-	  [ -f $$d/pv/summary.txt ] && { echo $${d%/}; break; }; done); \
+	  [ -f $$d/pv/results.json ] && { echo $${d%/}; break; }; done); \
 	RUN_DIR=$$main $(S)/unpatched.sh $(FLAVOUR) $(or $(GUESTS),pv)
 
 ## Microbenchmarks without and with the series, natively and as a PV domU, hypercalls per operation (docs/performance.md).

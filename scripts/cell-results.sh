@@ -21,7 +21,7 @@ set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: scripts/cell-results.sh CELL_DIR [CELL]" >&2; exit 2; }
 D=$1 CELL=${2:-$(basename "$1")}
 [ -f "$D/summary.txt" ] || { echo "error: no summary.txt in $D" >&2; exit 1; }
-kernel=$(sed -n 's/^PVCI-DOMU: stage userspace-up kernel=\([^ ]*\).*/\1/p' "$D/guest.log" 2>/dev/null | head -n1)
+kernel=$(sed -n 's/^PVCI-DOMU: stage userspace-up kernel=\([^ ]*\).*/\1/p' "$D/guest.log" 2>/dev/null | head -n1 || true)
 speed=$(cat "$D/speed-pct" 2>/dev/null || echo 100)
 touch "$D/test-times.txt" "$D/stages.log"
 awk -v cell="$CELL" -v kernel="$kernel" -v speed="$speed" -v json="$D/results.json" -v junit="$D/junit.xml" -v ktap="$D/results.ktap" '

@@ -3,32 +3,41 @@
 # baseline first), as a Markdown table, and count the failures that only
 # the second one has.
 #
-#   scripts/compare.sh BASE_SUMMARY OTHER_SUMMARY [OUT.md [MORE_SUMMARY...]]
+#   scripts/compare.sh BASE_RESULTS OTHER_RESULTS [OUT.md [MORE_RESULTS...]]
 #
-# SUMMARY: a run's summary.txt ("LABEL: RESULT suite:test  # why" lines and
-# the closing "LABEL: N passed, N failed, N skipped"). A column's title is
-# its LABEL. MORE_SUMMARY files add columns (e.g. the PV run of the kernel
-# without the series) and do not count in the exit status. Prints the table
-# (and writes it to OUT.md), then every summary line and
-# "only on OTHER: N failed". Exit 1 when OTHER fails a test that passes or
-# is skipped on the baseline.
+# RESULTS: a cell's results.json (scripts/cell-results.sh). A column's
+# title is its cell's label. MORE_RESULTS files add columns (e.g. the PV
+# run of the kernel without the series) and do not count in the exit
+# status. Prints the table (and writes it to OUT.md), then each cell's
+# "LABEL: N passed, N failed, N skipped" and "only on OTHER: N failed".
+# Exit 1 when OTHER fails a test that passes or is skipped on the
+# baseline.
 set -euo pipefail
-[ $# -ge 2 ] || { echo "usage: scripts/compare.sh BASE_SUMMARY OTHER_SUMMARY [OUT.md [MORE_SUMMARY...]]" >&2; exit 2; }
+. "$(dirname "$0")/lib.sh"
+[ $# -ge 2 ] || { echo "usage: scripts/compare.sh BASE_RESULTS OTHER_RESULTS [OUT.md [MORE_RESULTS...]]" >&2; exit 2; }
 files=("$1" "$2" "${@:4}")
-for f in "${files[@]}"; do [ -f "$f" ] || { echo "error: no summary $f" >&2; exit 2; }; done
+for f in "${files[@]}"; do [ -f "$f" ] || { echo "error: no results file $f (a cell's results.json)" >&2; exit 2; }; done
 out=${3:-/dev/null}
 [ -n "$out" ] || out=/dev/null
-awk '
+tsv=()
+for f in "${files[@]}"; do
+	t=$(mktemp)
+	tsv+=("$t")
+	results_tsv "$f" >"$t" || { rm -f "${tsv[@]}"; exit 2; }
+done
+trap 'rm -f "${tsv[@]}"' EXIT
+awk -F '\t' '
 	FNR == 1 { file++; nf = file }
-	# "pv: PASS    x86:foo_64  # why" -> label, result, test
-	/^[a-z0-9_-]+: (PASS|FAIL|SKIP|XFAIL|XPASS|MISSING) / {
-		split($0, a, " +")
-		lb = a[1]; sub(/:$/, "", lb); label[file] = lb
-		if (!(a[3] in seen)) { seen[a[3]] = 1; order[++n] = a[3] }
-		res[file, a[3]] = a[2]
+	$1 == "cell" { label[file] = $2; next }
+	$1 == "test" {
+		if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 }
+		res[file, $2] = $3
 		next
 	}
-	/ passed, .* failed, .* skipped(, [0-9]+ (xfail|xpass))*$/ { total[file] = $0 }
+	$1 == "counts" {
+		total[file] = sprintf("%d passed, %d failed, %d skipped%s%s", $2, $3, $4,
+			($5 > 0 ? ", " $5 " xfail" : ""), ($6 > 0 ? ", " $6 " xpass" : ""))
+	}
 	END {
 		printf "| suite | test |"
 		for (f = 1; f <= nf; f++) printf " %s |", label[f]
@@ -44,7 +53,7 @@ awk '
 			if ((o == "FAIL" || o == "MISSING") && b != "FAIL" && b != "MISSING") only++
 		}
 		for (f = 1; f <= nf; f++) {
-			print total[f] > "/dev/stderr"
+			print label[f] ": " total[f] > "/dev/stderr"
 			# Name the failures: the summaries may have scrolled away.
 			bad = ""
 			for (i = 1; i <= n; i++)
@@ -54,4 +63,4 @@ awk '
 		}
 		printf "only on %s: %d failed\n", label[2], only + 0 > "/dev/stderr"
 		exit only > 0
-	}' "${files[@]}" | tee "$out"
+	}' "${tsv[@]}" | tee "$out"

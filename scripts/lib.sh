@@ -548,6 +548,42 @@ known_bug_xfails() { # CELL GUEST-LOG BUGS-FILE CHECKED-LOG
 		END { if (bad) exit 1; flush(); close(out) }' "$3" "$2"
 }
 
+# A cell's results.json (scripts/cell-results.sh: the one record of a
+# cell's results) as tab-separated lines for the shell and awk, in its
+# order: "cell LABEL", then "test NAME STATUS REASON SECONDS" per test
+# (STATUS in capitals: PASS, FAIL, SKIP, XFAIL, XPASS, MISSING; SECONDS
+# empty when not measured), then "counts PASSED FAILED SKIPPED XFAIL
+# XPASS", and "stage NAME SECONDS" per boot stage. compare.sh, matrix.sh,
+# mail.sh and results-page.sh read a cell's results through it.
+results_tsv() { # RESULTS_JSON
+	[ -f "$1" ] || die "no results file $1 (a cell's results.json: scripts/cell-results.sh)"
+	need python3:python3
+	python3 - "$1" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except ValueError as e:
+    sys.exit("error: %s is not valid JSON: %s" % (sys.argv[1], e))
+def clean(s):
+    return " ".join(str(s).replace("\t", " ").split())
+print("cell\t" + clean(r["cell"]))
+for t in r["tests"]:
+    sec = "" if t.get("seconds") is None else str(t["seconds"])
+    print("\t".join(["test", clean(t["name"]), t["status"].upper(), clean(t.get("reason", "")), sec]))
+print("\t".join(["counts"] + [str(r[k]) for k in ("passed", "failed", "skipped", "xfail", "xpass")]))
+for st in r.get("stages", []):
+    print("stage\t%s\t%d" % (clean(st["name"]), st["seconds"]))
+PY
+}
+# The summary line of results_tsv's "counts" fields: "N passed, N failed,
+# N skipped[, N xfail][, N xpass]" (as report.sh prints it).
+counts_line() { # PASSED FAILED SKIPPED XFAIL XPASS
+	printf '%d passed, %d failed, %d skipped' "$1" "$2" "$3"
+	[ "$4" = 0 ] || printf ', %d xfail' "$4"
+	[ "$5" = 0 ] || printf ', %d xpass' "$5"
+	echo
+}
+
 # The subtests of each test in GUEST-LOG: the KTAP lines "# ok N name",
 # "# not ok N name" and "# ok N name # SKIP why" a kselftest prints between
 # "# selftests: SUITE: TEST" and its own result line. One line per test

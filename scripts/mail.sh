@@ -19,7 +19,7 @@
 #    tree's scripts/get_maintainer.pl --no-git, and the cover letter filled
 #    in: subject and summary (mail/<area>.txt, or the patches' subjects),
 #    what it depends on, how it was tested, and the results of the last
-#    run ($OUT/last/*/summary.txt; LAST_RUN=DIR for another run directory)
+#    run ($OUT/last/*/results.json; LAST_RUN=DIR for another run directory)
 #    and of the last scripts/check-patches.sh ($OUT/check-patches.last).
 #    A patch trees.txt gives to the stable tree (a backport of an upstream
 #    commit) goes into a series of its own for its area, [PATCH 6.12.y],
@@ -248,20 +248,24 @@ EOF
 	# The last run, or the newest run with results when the last has none
 	# (e.g. a run still going on, or one that stopped before the tests).
 	run=$LAST_RUN
-	if ! ls "$run"/*/summary.txt >/dev/null 2>&1; then
-		s=$(ls -t "$(dirname "$(readlink -f "$run")")"/*/*/summary.txt "$OUT"/runs/*/*/summary.txt 2>/dev/null | head -n1 || true)
+	if ! ls "$run"/*/results.json >/dev/null 2>&1; then
+		s=$(ls -t "$(dirname "$(readlink -f "$run")")"/*/*/results.json "$OUT"/runs/*/*/results.json 2>/dev/null | head -n1 || true)
 		[ -n "$s" ] && run=$(dirname "$(dirname "$s")")
 	fi
 	for d in "$run"/*/; do
-		s=$d/summary.txt
+		s=$d/results.json
 		[ -f "$s" ] || continue
 		any=1
+		tsv=$(results_tsv "$s")
 		echo "Results of the last run with results ($(basename "$(readlink -f "$run")"), $(basename "$d") domU, $(date -u -r "$s" '+%Y-%m-%d %H:%M UTC')):"
-		[ -f "$d/times.txt" ] && sed 's/^/  /' "$d/times.txt"
-		sed 's/^/  /' "$s"
+		awk -F '\t' '$1 == "stage" { s += $3; n++ } END { if (n) printf "  boot stages: %d s\n", s }' <<<"$tsv"
+		awk -F '\t' '
+			$1 == "cell" { c = $2 }
+			$1 == "test" { printf "  %s: %-7s %s%s\n", c, $3, $2, ($4 != "" ? "  # " $4 : "") }
+			$1 == "counts" { printf "  %s: %d passed, %d failed, %d skipped%s%s\n", c, $2, $3, $4, ($5 > 0 ? ", " $5 " xfail" : ""), ($6 > 0 ? ", " $6 " xpass" : "") }' <<<"$tsv"
 		echo
 	done
-	[ $any = 1 ] || echo "Results of the last run: none recorded (no $LAST_RUN/*/summary.txt)."
+	[ $any = 1 ] || echo "Results of the last run: none recorded (no $LAST_RUN/*/results.json)."
 }
 
 # Which upstream tree takes each patch of area $1 (mail/trees.txt): one

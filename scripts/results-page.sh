@@ -14,15 +14,15 @@ run=${1:-}
 if [ -z "$run" ]; then
 	# The newest first (run directories are named by date and time).
 	for d in $(printf '%s\n' "$OUT"/runs/*/ | sort -r); do
-		ls "$d"*/summary.txt >/dev/null 2>&1 && { run=${d%/}; break; }
+		ls "$d"*/results.json >/dev/null 2>&1 && { run=${d%/}; break; }
 	done
-	[ -n "$run" ] || die "no run with a cell summary under $OUT/runs: run make test (or make matrix) first"
+	[ -n "$run" ] || die "no run with a cell's results.json under $OUT/runs: run make test (or make matrix) first"
 fi
 page=${2:-$TOP/docs/results.md}
 # The cells of the run, in the table's order.
 cells=()
-for c in $(cell_names); do [ -f "$run/$c/summary.txt" ] && cells+=("$c"); done
-[ ${#cells[@]} -gt 0 ] || die "$run has no cell summary"
+for c in $(cell_names); do [ -f "$run/$c/results.json" ] && cells+=("$c"); done
+[ ${#cells[@]} -gt 0 ] || die "$run has no cell's results.json"
 # The commit the run was made from (make's run-dir records it), else HEAD.
 commit=$(cat "$run/commit" 2>/dev/null || true)
 if [ -z "$commit" ]; then
@@ -53,30 +53,32 @@ fi
 	fi
 	echo "## Boot stages (seconds)"
 	echo
-	stages=$(cat "$run"/*/stages.log 2>/dev/null | awk '/^stage / && !seen[$2]++ { printf "%s ", $2 }')
+	declare -A tsv
+	for c in "${cells[@]}"; do tsv[$c]=$(results_tsv "$run/$c/results.json"); done
+	stages=$(for c in "${cells[@]}"; do printf '%s\n' "${tsv[$c]}"; done | awk -F '\t' '$1 == "stage" && !seen[$2]++ { printf "%s ", $2 }')
 	printf '| cell |'; for s in $stages; do printf ' %s |' "$s"; done; echo
 	printf '|---|'; for s in $stages; do printf -- '---:|'; done; echo
 	for c in "${cells[@]}"; do
 		printf '| %s |' "$c"
-		for s in $stages; do printf ' %s |' "$(awk -v s="$s" '$1 == "stage" && $2 == s { print $3 }' "$run/$c/stages.log" 2>/dev/null | tail -n1)"; done
+		for s in $stages; do printf ' %s |' "$(awk -F '\t' -v s="$s" '$1 == "stage" && $2 == s { print $3 }' <<<"${tsv[$c]}" | tail -n1)"; done
 		echo
 	done
 	echo
 	echo "## Every test"
 	echo
-	echo "PASS, FAIL, SKIP (with its reason in the cell's summary.txt), XFAIL (failed with the"
+	echo "PASS, FAIL, SKIP (with its reason in the cell's results.json), XFAIL (failed with the"
 	echo "signature of a known Xen bug, xen-bugs.txt, or as known-failures.txt expects), XPASS"
 	echo "(passed though known-failures.txt lists it: the entry can go), MISSING (no"
 	echo "result), or - (not in that cell's set)."
 	echo
 	if [ ${#cells[@]} -ge 2 ]; then
 		more=()
-		for c in "${cells[@]:2}"; do more+=("$run/$c/summary.txt"); done
-		"$TOP/scripts/compare.sh" "$run/${cells[0]}/summary.txt" "$run/${cells[1]}/summary.txt" "$page.table" "${more[@]}" >/dev/null || true
+		for c in "${cells[@]:2}"; do more+=("$run/$c/results.json"); done
+		"$TOP/scripts/compare.sh" "$run/${cells[0]}/results.json" "$run/${cells[1]}/results.json" "$page.table" "${more[@]}" >/dev/null 2>&1 || true
 		cat "$page.table"
 		rm -f "$page.table"
 	else
-		sed 's/^/    /' "$run/${cells[0]}/summary.txt"
+		awk -F '\t' -v c="${cells[0]}" '$1 == "test" { printf "    %s: %-7s %s%s\n", c, $3, $2, ($4 != "" ? "  # " $4 : "") }' <<<"${tsv[${cells[0]}]}"
 	fi
 	if [ -f "$TOP/regressions.txt" ]; then
 		echo

@@ -57,12 +57,12 @@ for g in "$@"; do
 	cell_load "$g"
 	[ "$CELL_FLAVOUR" = "$FLAVOUR" ] || die "cell $g runs the $CELL_FLAVOUR kernel, not $FLAVOUR"
 	SUMMARY_LABEL=$g-upstream "$TOP/scripts/run-cell.sh" --boot-only "$g" ||
-		[ -f "$RUN_DIR/$g/summary.txt" ] || die "the $g run of the unpatched kernel gave no summary: see $RUN_DIR/$g"
+		[ -f "$RUN_DIR/$g/results.json" ] || die "the $g run of the unpatched kernel gave no results: see $RUN_DIR/$g"
 done
-if [ -n "$MAIN_RUN_DIR" ] && [ -f "$MAIN_RUN_DIR/native/summary.txt" ] && [ -f "$MAIN_RUN_DIR/pv/summary.txt" ]; then
+if [ -n "$MAIN_RUN_DIR" ] && [ -f "$MAIN_RUN_DIR/native/results.json" ] && [ -f "$MAIN_RUN_DIR/pv/results.json" ]; then
 	more=()
-	for g in "$@"; do more+=("$RUN_DIR/$g/summary.txt"); done
+	for g in "$@"; do [ ! -f "$RUN_DIR/$g/results.json" ] || more+=("$RUN_DIR/$g/results.json"); done
 	stage "native, PV with the series, and without it ($MAIN_RUN_DIR/compare-upstream.md)"
-	"$TOP/scripts/compare.sh" "$MAIN_RUN_DIR/native/summary.txt" "$MAIN_RUN_DIR/pv/summary.txt" \
+	"$TOP/scripts/compare.sh" "$MAIN_RUN_DIR/native/results.json" "$MAIN_RUN_DIR/pv/results.json" \
 		"$MAIN_RUN_DIR/compare-upstream.md" "${more[@]}" >/dev/null || true
 fi

@@ -84,6 +84,7 @@ expect_match "says it verified" "verified: git am applies all 3 patches" "$out"
 # results of the last run go into the cover letter
 mkdir -p "$OUT/runs/r1/pv" && ln -sfn "$OUT/runs/r1" "$OUT/last"
 printf 'pv: PASS    x86:foo\npv: 1 passed, 0 failed, 0 skipped\n' >"$OUT/runs/r1/pv/summary.txt"
+"$TOP/scripts/cell-results.sh" "$OUT/runs/r1/pv" pv
 mail >/dev/null 2>&1
 c=$(cat "$OUT/mail/1-x86-xen/0000-cover-letter.patch" 2>/dev/null)
 expect_match "cover: results of the last run" "^Results of the last run with results \(r1, pv domU" "$c"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Tests of scripts/matrix.sh: one row per cell, and the exit status when a
-# cell failed a test or has no summary.
+# Tests of scripts/matrix.sh: one row per cell from the cells'
+# results.json (written here by scripts/cell-results.sh, as a run does),
+# and the exit status when a cell failed a test or has no results.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib-test.sh"
@@ -9,7 +10,8 @@ trap 'rm -rf "$W"' EXIT
 cell() { # NAME SUMMARY-LINE SECONDS
 	mkdir -p "$W/$1"
 	printf '%s: PASS    x86:a_64\n%s: %s\n' "$1" "$1" "$2" >"$W/$1/summary.txt"
-	echo "times: images+disk 2 s, boot-to-summary $3 s" >"$W/$1/times.txt"
+	printf 'stage domu-userspace   10 s\nstage tests %d s\n' $(($3 - 10)) >"$W/$1/stages.log"
+	"$TOP/scripts/cell-results.sh" "$W/$1" "$1"
 }
 cell native "80 passed, 0 failed, 20 skipped" 180
 cell pv "90 passed, 0 failed, 21 skipped, 1 xfail, 2 xpass" 390
@@ -30,8 +32,12 @@ cell pvh "70 passed, 2 failed, 3 skipped" 250
 expect "a cell with failures: exit 1" [ $? -eq 1 ]
 out=$("$TOP/scripts/matrix.sh" "$W" native i386-native)
 rc=$?
-expect "a cell without a summary: exit 1" [ $rc -eq 1 ]
-expect_match "a cell without a summary is named as such" 'i386 \| native \| - \| no summary' "$out"
+expect "a cell without results: exit 1" [ $rc -eq 1 ]
+expect_match "a cell without results is named as such" 'i386 \| native \| - \| no results' "$out"
+mkdir -p "$W/i386-native" && echo '{"cell": "i386-native", "passed": 3' >"$W/i386-native/results.json"
+out=$("$TOP/scripts/matrix.sh" "$W" i386-native 2>"$W/err")
+expect "a cell whose results.json is cut short: exit 1" [ $? -eq 1 ]
+expect "  ... with an error naming the file" grep -q "i386-native/results.json is not valid JSON" "$W/err"
 "$TOP/scripts/matrix.sh" "$W" >/dev/null 2>&1
 expect "no cell given: usage error" [ $? -eq 2 ]
 finish

@@ -79,7 +79,7 @@ expect_match "results page: the cells table" '^\| native \| lts \| x86_64 \| nat
 expect_match "results page: the stage times" '^\| native \| 7 \| 184 \| 1 \|$' "$(cat "$W/results.md")"
 out=$(OUT=$W/empty "$TOP/scripts/results-page.sh" 2>&1); rc=$?
 expect "results-page.sh: no run is an error" [ $rc -ne 0 ]
-expect_match "... that says what to run" 'no run with a cell summary' "$out"
+expect_match "... that says what to run" "no run with a cell's results.json" "$out"
 err=$(RUN_DIR=$W/ci "$TOP/scripts/ci-parts.sh" nosuch 2>&1); rc=$?
 expect "ci-parts.sh: an unknown part is refused" [ $rc -ne 0 ]
 expect_match "ci-parts.sh: ... naming it and the parts there are" "unknown part 'nosuch' \(selftest fresh-check-ci" "$err"
