@@ -20,12 +20,12 @@ for f in "${files[@]}"; do [ -f "$f" ] || { echo "error: no results file $f (a c
 out=${3:-/dev/null}
 [ -n "$out" ] || out=/dev/null
 tsv=()
+trap 'rm -f "${tsv[@]}"' EXIT
 for f in "${files[@]}"; do
 	t=$(mktemp)
 	tsv+=("$t")
-	results_tsv "$f" >"$t" || { rm -f "${tsv[@]}"; exit 2; }
+	results_tsv "$f" >"$t" || exit 2
 done
-trap 'rm -f "${tsv[@]}"' EXIT
 awk -F '\t' '
 	FNR == 1 { file++; nf = file }
 	$1 == "cell" { label[file] = $2; next }

@@ -560,28 +560,25 @@ results_tsv() { # RESULTS_JSON
 	need python3:python3
 	python3 - "$1" <<'PY'
 import json, sys
+# Bytes of a test's output that are not UTF-8 are replaced, not fatal.
 try:
-    r = json.load(open(sys.argv[1]))
+    r = json.load(open(sys.argv[1], encoding="utf-8", errors="replace"))
 except ValueError as e:
     sys.exit("error: %s is not valid JSON: %s" % (sys.argv[1], e))
 def clean(s):
     return " ".join(str(s).replace("\t", " ").split())
-print("cell\t" + clean(r["cell"]))
-for t in r["tests"]:
-    sec = "" if t.get("seconds") is None else str(t["seconds"])
-    print("\t".join(["test", clean(t["name"]), t["status"].upper(), clean(t.get("reason", "")), sec]))
-print("\t".join(["counts"] + [str(r[k]) for k in ("passed", "failed", "skipped", "xfail", "xpass")]))
-for st in r.get("stages", []):
-    print("stage\t%s\t%d" % (clean(st["name"]), st["seconds"]))
+try:
+    out = ["cell\t" + clean(r["cell"])]
+    for t in r["tests"]:
+        sec = "" if t.get("seconds") is None else str(t["seconds"])
+        out.append("\t".join(["test", clean(t["name"]), t["status"].upper(), clean(t.get("reason", "")), sec]))
+    out.append("\t".join(["counts"] + [str(int(r[k])) for k in ("passed", "failed", "skipped", "xfail", "xpass")]))
+    for st in r.get("stages", []):
+        out.append("stage\t%s\t%d" % (clean(st["name"]), st["seconds"]))
+except (KeyError, TypeError, AttributeError, ValueError) as e:
+    sys.exit("error: %s is not a cell's results (scripts/cell-results.sh): %s %s" % (sys.argv[1], type(e).__name__, e))
+print("\n".join(out))
 PY
-}
-# The summary line of results_tsv's "counts" fields: "N passed, N failed,
-# N skipped[, N xfail][, N xpass]" (as report.sh prints it).
-counts_line() { # PASSED FAILED SKIPPED XFAIL XPASS
-	printf '%d passed, %d failed, %d skipped' "$1" "$2" "$3"
-	[ "$4" = 0 ] || printf ', %d xfail' "$4"
-	[ "$5" = 0 ] || printf ', %d xpass' "$5"
-	echo
 }
 
 # The subtests of each test in GUEST-LOG: the KTAP lines "# ok N name",

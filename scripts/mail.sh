@@ -256,7 +256,7 @@ EOF
 		s=$d/results.json
 		[ -f "$s" ] || continue
 		any=1
-		tsv=$(results_tsv "$s")
+		tsv=$(results_tsv "$s" 2>&1) || { echo "Results in $s: unreadable ($tsv)."; echo; continue; }
 		echo "Results of the last run with results ($(basename "$(readlink -f "$run")"), $(basename "$d") domU, $(date -u -r "$s" '+%Y-%m-%d %H:%M UTC')):"
 		awk -F '\t' '$1 == "stage" { s += $3; n++ } END { if (n) printf "  boot stages: %d s\n", s }' <<<"$tsv"
 		awk -F '\t' '
