@@ -92,6 +92,15 @@ expect "known bug: a failure without the signature stays, with its oops" grep -q
 expect "known bug: the rest of the log stays" grep -qx 'after' "$W/checked.log"
 expect "known bug: not on a cell the line does not name" [ -z "$(kbx native "$W/bug.log" "$W/bugs" "$W/checked.log")" ]
 expect "known bug: ... whose checked log is the whole log" grep -q 'xen_failsafe_callback' "$W/checked.log"
+printf '%s\n' 'pv-debug :: x86:syscall_nt_64 :: WARNING: .* at arch/x86/include/asm/entry-common.h:[0-9]+ :: Xen DF bug' >"$W/bugs2"
+printf '%s\n' '# selftests: x86: syscall_nt_64' '[  5.1] WARNING: CPU: 1 PID: 9 at arch/x86/include/asm/entry-common.h:32 do_syscall_64+0x1/0x2' \
+	'ok 1 selftests: x86: syscall_nt_64' '# selftests: x86: other_64' '[  6.1] WARNING: CPU: 0 PID: 10 at mm/x.c:1 f+0x1/0x2' 'ok 2 selftests: x86: other_64' >"$W/bug2.log"
+x=$(kbx pv-debug "$W/bug2.log" "$W/bugs2" "$W/checked.log")
+expect "known bug: a pass with the signature stays a pass (no XFAIL line)" not grep -q XFAIL <<<"$x"
+expect_match "known bug: ... and says its part left the kernel checks" '^# x86:syscall_nt_64: passed; .*left out of the kernel checks$' "$x"
+expect "known bug: ... which do not see its warning" not grep -q 'entry-common' "$W/checked.log"
+expect "known bug: ... but still see another test's" grep -q 'mm/x.c' "$W/checked.log"
+expect "known bug: ... and its result line" grep -qx 'ok 1 selftests: x86: syscall_nt_64' "$W/checked.log"
 printf 'pv :: x86:a_64 :: only three fields\n' >"$W/badbugs"
 err=$(kbx pv "$W/bug.log" "$W/badbugs" "$W/checked.log" 2>&1)
 expect "known bug: a bad line fails" [ $? -ne 0 ]
