@@ -22,6 +22,15 @@ expect_match() { # NAME REGEX TEXT
 		printf '#   expected /%s/ in:\n' "$2"; printf '%s\n' "$3" | sed 's/^/#     /' | head -n 20
 	fi
 }
+expect_eq() { # NAME EXPECTED ACTUAL (whole texts, every line)
+	T_N=$((T_N + 1))
+	if [ "$2" = "$3" ]; then
+		T_PASS=$((T_PASS + 1)); printf 'ok %d - %s\n' "$T_N" "$1"
+	else
+		T_FAIL=$((T_FAIL + 1)); printf 'not ok %d - %s\n' "$T_N" "$1"
+		diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/#   /' | head -n 20
+	fi
+}
 finish() {
 	printf '# %s: %d passed, %d failed\n' "$(basename "$0")" "$T_PASS" "$T_FAIL"
 	[ "$T_FAIL" -eq 0 ]
