@@ -89,16 +89,16 @@ kernel kselftest: run-dir
 quick:
 	@$(MAKE) --no-print-directory boot-pv PROFILE=quick LIFECYCLE_OPS=
 
-## The lifecycle operations on the PV domU, no kselftests.
+## Every lifecycle operation on the PV domU, no kselftests.
 lifecycle:
-	@$(MAKE) --no-print-directory boot-pv PROFILE=none
+	@$(MAKE) --no-print-directory boot-pv PROFILE=none NOT_RUN=
 
 ## The lifecycle soak: cells/soak-ops SOAK_ROUNDS (10) times on SOAK_CELL (pv-debug), no kselftests.
 soak:
 	@r=$${SOAK_ROUNDS:-10}; case $$r in ''|*[!0-9]*|0) echo "error: SOAK_ROUNDS=$$r: give a whole number of rounds, 1 or more" >&2; exit 2 ;; esac; \
 	ops=$$(sed 's/#.*//' cells/soak-ops | xargs); [ -n "$$ops" ] || { echo "error: cells/soak-ops names no operation" >&2; exit 2; }; \
 	all=; i=0; while [ $$i -lt $$r ]; do all="$$all $$ops"; i=$$((i + 1)); done; \
-	$(MAKE) --no-print-directory boot-$${SOAK_CELL:-pv-debug} PROFILE=none LIFECYCLE_OPS="$${all# } shutdown" LC_SAVE_ROUNDS=1
+	$(MAKE) --no-print-directory boot-$${SOAK_CELL:-pv-debug} PROFILE=none NOT_RUN= LIFECYCLE_OPS="$${all# } shutdown" LC_SAVE_ROUNDS=1
 
 ## The whole suites on the PV domU, slow tests included.
 full:

@@ -78,11 +78,28 @@ done
 # slow-tests.txt) are not run: they are reported as
 # skipped with the file's name and the reason written there. So are the
 # tests of speed-limits.txt when this host is slower than their limit.
+# A lifecycle operation listed there as lifecycle:OP is left out of
+# LIFECYCLE_OPS the same way.
 notrun=$CELL_DIR/not-run.log
 : >"$notrun"
+not_run_why() { # NAME: "(FILE): REASON" when NOT_RUN lists NAME for CELL
+	awk -v g="$CELL" -v t="$1" '$2 == t && index("," $1 ",", "," g ",") { f = FILENAME; sub(/.*\//, "", f); $1 = $2 = ""; sub(/^ +/, ""); print "(" f "): " $0; exit }' \
+		${NOT_RUN:-} /dev/null 2>/dev/null
+}
+ops=
+for op in ${LIFECYCLE_OPS:-}; do
+	why=$(not_run_why "lifecycle:$op")
+	if [ -n "$why" ]; then
+		echo "ok 0 selftests: lifecycle: $op # SKIP not run $why" >>"$notrun"
+		echo "lifecycle:$op" >>"$expected"
+	else
+		ops="$ops${ops:+ }$op"
+	fi
+done
+LIFECYCLE_OPS=$ops
 run_list=$(while read -r t; do
-	why=$(awk -v g="$CELL" -v t="$t" '$2 == t && index("," $1 ",", "," g ",") { f = FILENAME; sub(/.*\//, "", f); $1 = $2 = ""; sub(/^ +/, ""); print "(" f "): " $0; exit }' \
-		${NOT_RUN:-} /dev/null 2>/dev/null)
+	case $t in lifecycle:*) continue ;; esac
+	why=$(not_run_why "$t")
 	[ -n "$why" ] || why=$(speed_limited "$CELL" "$t" "$SPEED_PCT" "${SPEED_LIMITS-$TOP/speed-limits.txt}")
 	if [ -n "$why" ]; then
 		echo "ok 0 selftests: ${t%%:*}: ${t#*:} # SKIP not run $why" >>"$notrun"
@@ -98,7 +115,8 @@ KSELFTEST_TIMEOUT=$(scaled "${KSELFTEST_TIMEOUT:-300}")
 export KSELFTEST_TESTS KSELFTEST_TIMEOUT
 export TESTS_TIMEOUT=${TESTS_TIMEOUT:-$((900 + 30 * $(echo $KSELFTEST_TESTS | wc -w) + 300 * $(echo $LIFECYCLE_OPS | wc -w)))}
 lists=$(for f in ${NOT_RUN:-} ${SPEED_LIMITS-$TOP/speed-limits.txt}; do basename "$f"; done | xargs)
-stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(wc -l <"$expected") tests to run ($(wc -l <"$notrun") not run: listed in ${lists:-nothing})"
+nlc=$(grep -c '^ok 0 selftests: lifecycle: ' "$notrun")
+stage "domU disk: $(echo $KSELFTEST_TESTS | wc -w) of $(($(wc -l <"$expected") - nlc)) tests to run ($(($(wc -l <"$notrun") - nlc)) not run: listed in ${lists:-nothing}); $(echo $LIFECYCLE_OPS | wc -w) lifecycle operations ($nlc not run)"
 mkdir -p "$OUT/work"
 disk=$OUT/work/domu-$CELL.img
 rm -f "$disk"
