@@ -74,6 +74,32 @@ case " ${LIFECYCLE_OPS:-} " in *" save-restore "* | *" save-checkpoint "* | *" r
 	save_drive=(-drive "file=$work/save.img,if=virtio,format=raw,cache=unsafe") ;;
 esac
 case " ${LIFECYCLE_OPS:-} " in *" reboot "*) on_reboot=restart ;; esac
+# lifecycle:driver-domain: a second PV domU, booted from the same kernel
+# with an initramfs whose /init (scripts/drvdom/init.c) serves the vifs
+# dom0 attaches with backend=pvci-drvdom; the kernel needs netback built
+# in (kconfig/x86_64-guest.config).
+case " ${LIFECYCLE_OPS:-} " in *" driver-domain "*)
+	need gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
+	mkdir -p "$work/drvdom/dev" "$work/drvdom/proc" "$work/drvdom/sys"
+	gcc -static -O2 -Wall -o "$work/drvdom/init" "$TOP/scripts/drvdom/init.c" ||
+		die "cannot build the driver domain's /init (scripts/drvdom/init.c)"
+	(cd "$work/drvdom" && find . | cpio -o -H newc --quiet) >"$work/pvci/drvdom.cpio"
+	rm -rf "$work/drvdom"
+	cat >"$work/pvci/drvdom.cfg" <<EOF
+name = "pvci-drvdom"
+type = "pv"
+kernel = "/pvci/bzImage"
+ramdisk = "/pvci/drvdom.cpio"
+cmdline = "console=hvc0 loglevel=5 pvci_drvdom_addr=10.99.0.1"
+memory = 128
+vcpus = 1
+driver_domain = 1
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+EOF
+	;;
+esac
 # make bench: what xentrace sees on CPU 1 is the domU's alone.
 pin_xen='' pin_domu=''
 if [ -n "${BENCH_TRACE:-}" ]; then
