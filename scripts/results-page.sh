@@ -97,20 +97,29 @@ for c in cells:
             status[(c, t["name"])] = t["status"].upper()
     except (OSError, ValueError, KeyError):
         pass
-print("| # | bug | test | " + " | ".join(cells) + " |")
-print("|---|---|---|" + "---|" * len(cells))
+kernel = {}
+for c in cells:
+    try:
+        kernel[c] = json.load(open(os.path.join(run, c, "results.json"))).get("kernel", "")
+    except (OSError, ValueError):
+        kernel[c] = ""
+heads = [f"{c} ({kernel[c]})" if kernel[c] else c for c in cells]
+print("| # | bug | reproduced on | test | " + " | ".join(heads) + " |")
+print("|---|---|---|---|" + "---|" * len(cells))
 for line in open(rows):
     if not line.strip() or line.lstrip().startswith("#"):
         continue
-    rid, tests, where, bug = line.split(None, 3)
+    rid, tests, where, repro, bug = line.split(None, 4)
     bug = bug.strip()
+    repro = "-" if repro == "-" else repro.replace("_", " ")
     if tests == "-":
-        print(f"| {rid} | {bug} | - |" + " |" * len(cells))
+        print(f"| {rid} | {bug} | {repro} | - |" + " |" * len(cells))
         continue
     want = where.split(",")
     for t in tests.split(","):
         vals = [status.get((c, t), "-" if c not in want else "MISSING") for c in cells]
-        print(f"| {rid} | {bug} | {t} | " + " | ".join(vals) + " |")
+        print(f"| {rid} | {bug} | {repro} | {t} | " + " | ".join(vals) + " |")
+        bug = repro = ""
 PY
 	fi
 } >"$page.new"
