@@ -74,11 +74,11 @@ case " ${LIFECYCLE_OPS:-} " in *" save-restore "* | *" save-checkpoint "* | *" r
 	save_drive=(-drive "file=$work/save.img,if=virtio,format=raw,cache=unsafe") ;;
 esac
 case " ${LIFECYCLE_OPS:-} " in *" reboot "*) on_reboot=restart ;; esac
-# lifecycle:driver-domain: a second PV domU, booted from the same kernel
+# lifecycle:driver-domain(-reattach): a second PV domU, booted from the same kernel
 # with an initramfs whose /init (scripts/drvdom/init.c) serves the vifs
 # dom0 attaches with backend=pvci-drvdom; the kernel needs netback built
 # in (kconfig/x86_64-guest.config).
-case " ${LIFECYCLE_OPS:-} " in *" driver-domain "*)
+case " ${LIFECYCLE_OPS:-} " in *" driver-domain "* | *" driver-domain-reattach "*)
 	need gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 	mkdir -p "$work/drvdom/dev" "$work/drvdom/proc" "$work/drvdom/sys"
 	gcc -static -O2 -Wall -o "$work/drvdom/init" "$TOP/scripts/drvdom/init.c" ||
@@ -189,7 +189,7 @@ if [ "$GUEST_TYPE" = native ]; then
 	)
 fi
 # Fatal on sight, whatever the stage.
-fatal='^(\[domU\] )?.*Kernel panic - not syncing|^\(XEN\) .*(Panic on CPU|FATAL TRAP|Domain 0 crashed)|^PVCI: stage domu-shutdown reason=crash'
+fatal='^(\[domU\] )?(\[ *[0-9]+\.[0-9]+\] )?Kernel panic - not syncing|^\(XEN\) .*(Panic on CPU|FATAL TRAP|Domain 0 crashed)|^PVCI: stage domu-shutdown reason=crash'
 
 fail() { # STAGE WHY LOG (t0: when the stage began)
 	split_logs

@@ -109,9 +109,12 @@ print("|---|---|---|---|" + "---|" * len(cells))
 for line in open(rows):
     if not line.strip() or line.lstrip().startswith("#"):
         continue
-    rid, tests, where, repro, bug = line.split(None, 4)
+    fields = line.split(None, 4)
+    if len(fields) < 5:
+        sys.exit(f"{rows}: not ID TESTS CELLS REPRODUCED BUG: {line.strip()}")
+    rid, tests, where, repro, bug = fields
     bug = bug.strip()
-    repro = "-" if repro == "-" else repro.replace("_", " ")
+    repro = repro.replace("_", " ")
     if tests == "-":
         print(f"| {rid} | {bug} | {repro} | - |" + " |" * len(cells))
         continue

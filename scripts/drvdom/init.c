@@ -73,7 +73,8 @@ static int read_all(int fd, void *buf, size_t len)
 
 /*
  * One request: PATH, then VALUE for XS_WRITE. The reply's payload goes to
- * OUT (NUL-terminated); returns its length, or -1 (XS_ERROR: no such node).
+ * OUT (NUL-terminated); returns its length, or -1 with OUT saying why (an
+ * XS_ERROR reply's error name, e.g. ENOENT for no such node).
  */
 static int xs(uint32_t type, const char *path, const char *value, char *out)
 {
@@ -81,6 +82,7 @@ static int xs(uint32_t type, const char *path, const char *value, char *out)
 	struct xs_hdr h = { .type = type, .req_id = ++req_id };
 	size_t lp = strlen(path) + 1, lv = value ? strlen(value) : 0;
 
+	*out = '\0';
 	if (lp + lv > XS_MAX)
 		return -1;
 	h.len = lp + lv;
@@ -88,16 +90,15 @@ static int xs(uint32_t type, const char *path, const char *value, char *out)
 	memcpy(msg + sizeof(h), path, lp);
 	if (value)
 		memcpy(msg + sizeof(h) + lp, value, lv);
-	if (write(xb, msg, sizeof(h) + h.len) != (ssize_t)(sizeof(h) + h.len))
+	if (write(xb, msg, sizeof(h) + h.len) != (ssize_t)(sizeof(h) + h.len) ||
+	    read_all(xb, &h, sizeof(h)) || h.len > XS_MAX ||
+	    read_all(xb, msg, h.len)) {
+		snprintf(out, XS_MAX, "/dev/xen/xenbus: %s", strerror(errno));
 		return -1;
-	if (read_all(xb, &h, sizeof(h)) || h.len > XS_MAX ||
-	    read_all(xb, msg, h.len))
-		return -1;
-	if (h.type == XS_ERROR)
-		return -1;
+	}
 	memcpy(out, msg, h.len);
 	out[h.len] = '\0';
-	return h.len;
+	return h.type == XS_ERROR ? -1 : (int)h.len;
 }
 
 static int set_ifaddr(int s, const char *ifname, unsigned long req,
@@ -211,8 +212,13 @@ int main(void)
 		if (xb < 0)
 			nanosleep(&tick, NULL);
 	}
-	if (xb < 0 || xs(XS_WRITE, "data/drvdom-ready", "1", val) < 0) {
+	if (xb < 0) {
 		say("no XenStore: /dev/xen/xenbus: %s", strerror(errno));
+		for (;;)
+			pause();
+	}
+	if (xs(XS_WRITE, "data/drvdom-ready", "1", val) < 0) {
+		say("cannot write data/drvdom-ready: %s", val);
 		for (;;)
 			pause();
 	}
