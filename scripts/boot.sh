@@ -79,10 +79,8 @@ case " ${LIFECYCLE_OPS:-} " in *" reboot "*) on_reboot=restart ;; esac
 # dom0 attaches with backend=pvci-drvdom; the kernel needs netback built
 # in (kconfig/x86_64-guest.config).
 case " ${LIFECYCLE_OPS:-} " in *" driver-domain "* | *" driver-domain-reattach "*)
-	need gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 	mkdir -p "$work/drvdom/dev" "$work/drvdom/proc" "$work/drvdom/sys"
-	gcc -static -O2 -Wall -o "$work/drvdom/init" "$TOP/scripts/drvdom/init.c" ||
-		die "cannot build the driver domain's /init (scripts/drvdom/init.c)"
+	static_init "$TOP/scripts/drvdom/init.c" "$work/drvdom/init"
 	(cd "$work/drvdom" && find . | cpio -o -H newc --quiet) >"$work/pvci/drvdom.cpio"
 	rm -rf "$work/drvdom"
 	cat >"$work/pvci/drvdom.cfg" <<EOF

@@ -18,7 +18,7 @@ abi=$1
 [[ $abi =~ ^[0-9]+\.[0-9]+[.0-9]*\+deb[0-9]+-[a-z0-9-]+$ ]] || die "DEBIAN_KERNEL=$abi: not a Debian kernel ABI name such as 7.0.4+deb13-amd64"
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 suite=${DEBIAN_KERNEL_SUITE:-trixie-backports}
-need curl:curl xz:xz-utils dpkg-deb:dpkg depmod:kmod cpio:cpio gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
+need curl:curl xz:xz-utils dpkg-deb:dpkg depmod:kmod cpio:cpio
 dir=$CACHE/debian-kernels/$abi
 if [ -f "$dir/initrd.cpio" ] && [ -f "$dir/vmlinuz" ]; then
 	echo "$dir"
@@ -73,7 +73,7 @@ done | awk '!seen[$0]++' | while read -r f; do
 	case $f in *.xz) xz -dc "$m/$f" ;; *.zst) zstd -dc "$m/$f" ;; *) cat "$m/$f" ;; esac >"$r/lib/${n%.ko}.ko"
 	echo "${n%.ko}.ko" >>"$r/modules"
 done
-gcc -static -O2 -Wall -o "$r/init" "$TOP/scripts/debian-kernel/init.c"
+static_init "$TOP/scripts/debian-kernel/init.c" "$r/init"
 nmod=$(wc -l <"$r/modules")
 (cd "$r" && find . -print0 | cpio --null -o -H newc --quiet) >"$dir/initrd.cpio.part"
 mv "$dir/initrd.cpio.part" "$dir/initrd.cpio"

@@ -181,6 +181,13 @@ apt_update_once() {
 	fi
 }
 
+# A static build of a C program that runs as an initramfs's /init (no
+# shell, no libraries in that initramfs): the driver domain's
+# (scripts/drvdom/init.c) and a Debian kernel's (scripts/debian-kernel/init.c).
+static_init() { # SRC DEST
+	need gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
+	gcc -static -O2 -Wall -o "$2" "$1" || die "cannot build the /init $2 from ${1#"$TOP"/}"
+}
 apt_install() {
 	[ "$(id -u)" = 0 ] || die "missing packages: $* (install them, or run as root so the harness can)"
 	say "installing: $*"

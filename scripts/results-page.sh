@@ -90,19 +90,15 @@ fi
 		python3 - "$TOP/regressions.txt" "$run" "${cells[@]}" <<'PY'
 import json, os, sys
 rows, run, cells = sys.argv[1], sys.argv[2], sys.argv[3:]
-status = {}
+status, kernel = {}, {}
 for c in cells:
     try:
-        for t in json.load(open(os.path.join(run, c, "results.json")))["tests"]:
+        res = json.load(open(os.path.join(run, c, "results.json")))
+        kernel[c] = res.get("kernel", "")
+        for t in res["tests"]:
             status[(c, t["name"])] = t["status"].upper()
     except (OSError, ValueError, KeyError):
-        pass
-kernel = {}
-for c in cells:
-    try:
-        kernel[c] = json.load(open(os.path.join(run, c, "results.json"))).get("kernel", "")
-    except (OSError, ValueError):
-        kernel[c] = ""
+        kernel.setdefault(c, "")
 heads = [f"{c} ({kernel[c]})" if kernel[c] else c for c in cells]
 print("| # | bug | reproduced on | test | " + " | ".join(heads) + " |")
 print("|---|---|---|---|" + "---|" * len(cells))
